@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using FhirBridge.Core.Errors;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace FhirBridge.Core.Fhir;
+
+/// <summary>The one place that turns FHIR JSON/XML into POCOs and back: strict, shared, thread-safe.</summary>
+public static class FhirSerializer
+{
+    /// <summary>Deepest JSON/XML nesting accepted; deeper bodies are rejected with 400 before they exhaust the stack.</summary>
+    public const int MaxDepth = 64;
+
+    // Firely: converter options are expensive to build, so every instance here is built once and reused.
+    private static readonly JsonSerializerOptions CompactOptions = new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector);
+    private static readonly JsonSerializerOptions PrettyOptions = new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector).Pretty();
+    private static readonly FhirXmlDeserializer XmlDeserializer = new(new DeserializerSettings());
+    private static readonly FhirXmlSerializer XmlWriter = new();
+
+    /// <summary>Parses a JSON resource; throws <see cref="BadRequestException"/> saying what is wrong and where.</summary>
+    public static Resource ParseJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Resource>(json, CompactOptions)
+                ?? throw new BadRequestException("The body is empty or 'null': expected a FHIR resource.");
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw new BadRequestException(ToIssues(e));
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException($"Malformed JSON: {e.Message}", e.Path);
+        }
+    }
+
+    /// <summary>Parses an XML resource; DTDs are refused (no entity expansion).</summary>
+    public static Resource ParseXml(string xml)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0 };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            RejectDeepXml(xml, settings);
+            return XmlDeserializer.DeserializeResource(reader);
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw new BadRequestException(ToIssues(e));
+        }
+        catch (XmlException e)
+        {
+            throw new BadRequestException($"Malformed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}");
+        }
+    }
+
+    public static Resource Parse(string body, bool xml) => xml ? ParseXml(body) : ParseJson(body);
+
+    public static string ToJson(Resource resource, bool pretty = false) =>
+        JsonSerializer.Serialize(resource, pretty ? PrettyOptions : CompactOptions);
+
+    public static string ToXml(Resource resource, bool pretty = false) =>
+        XmlWriter.SerializeToString(resource, pretty);
+
+    public static string Serialize(Resource resource, bool xml, bool pretty = false) =>
+        xml ? ToXml(resource, pretty) : ToJson(resource, pretty);
+
+    private static IReadOnlyList<OperationOutcome.IssueComponent> ToIssues(DeserializationFailedException e)
+    {
+        var issues = e.Exceptions
+            .Select(x => FhirException.Issue(
+                OperationOutcome.IssueSeverity.Error,
+                OperationOutcome.IssueType.Structure,
+                x.Message,
+                LocationOf(x)))
+            .ToList();
+        return issues.Count > 0
+            ? issues
+            : [FhirException.Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Structure, e.Message)];
+    }
+
+    private static string? LocationOf(Exception e) => e switch
+    {
+        FhirJsonException j => j.InstancePath,
+        FhirXmlException x => x.InstancePath,
+        _ => null,
+    };
+
+    // XmlReader has no depth limit of its own; walk once before deserializing.
+    private static void RejectDeepXml(string xml, XmlReaderSettings settings)
+    {
+        using var probe = XmlReader.Create(new StringReader(xml), settings);
+        while (probe.Read())
+        {
+            if (probe.Depth > MaxDepth)
+            {
+                throw new BadRequestException($"The XML body nests deeper than {MaxDepth} levels.");
+            }
+        }
+    }
+}
