@@ -1,6 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using FhirBridge.Server.Composition;
+using FhirBridge.Server.Configuration;
+using FhirBridge.Server.Endpoints;
+using FhirBridge.Server.Http;
+using Microsoft.Extensions.Options;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8080");
+}
+
+builder.Services.AddFhirBridge();
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen();
+
+var app = builder.Build();
+app.UseMiddleware<FhirErrorMiddleware>();
+app.UseSwagger();
+app.UseSwaggerUI();
+app.MapFhirEndpoints();
+if (app.Services.GetRequiredService<IOptions<FhirServerOptions>>().Value.BenchmarkNoopEndpoint)
+{
+    app.MapBenchmarkEndpoints();
+}
 
 app.Run();
+
+/// <summary>The host's entry point; public so tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,43 @@
+using FhirBridge.Core.Operations;
+using FhirBridge.Core.Search;
+using FhirBridge.Core.Storage;
+using FhirBridge.Server.Capability;
+using FhirBridge.Server.Configuration;
+using FhirBridge.Server.Http;
+using Microsoft.Extensions.Options;
+
+namespace FhirBridge.Server.Composition;
+
+/// <summary>The composition root: wires Core's interactions to the configured store.</summary>
+internal static class FhirBridgeServices
+{
+    public static IServiceCollection AddFhirBridge(this IServiceCollection services)
+    {
+        services.AddFhirBridgeOptions();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<StoreHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
+        services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Store);
+
+        services.AddSingleton<ISearchParameterRegistry, SearchParameterRegistry>();
+        services.AddSingleton<IIndexExtractor, IndexExtractor>();
+        services.AddSingleton<ISearchQueryParser, SearchQueryParser>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FhirServerOptions>>().Value;
+            return new ResourceServiceOptions(options.DefaultPageSize, options.MaxPageSize);
+        });
+        services.AddSingleton<IResourceService>(sp => new ResourceService(
+            sp.GetRequiredService<IResourceStore>(),
+            sp.GetRequiredService<ISearchParameterRegistry>(),
+            sp.GetRequiredService<IIndexExtractor>(),
+            sp.GetRequiredService<ISearchQueryParser>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ResourceServiceOptions>()));
+
+        services.AddSingleton<CapabilityStatementProvider>();
+        services.AddSingleton<FhirRequestReader>();
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace FhirBridge.Server.Configuration;
+
+/// <summary>Binds and validates the server's options at start-up.</summary>
+internal static class OptionsRegistration
+{
+    public static IServiceCollection AddFhirBridgeOptions(this IServiceCollection services)
+    {
+        services.AddOptions<FhirServerOptions>()
+            .BindConfiguration(FhirServerOptions.Section)
+            .Validate(o => o.MaxBodyBytes > 0, "FhirServer:MaxBodyBytes must be positive.")
+            .Validate(o => o.DefaultPageSize > 0, "FhirServer:DefaultPageSize must be positive.")
+            .Validate(o => o.MaxPageSize >= o.DefaultPageSize, "FhirServer:MaxPageSize must be at least DefaultPageSize.")
+            .ValidateOnStart();
+
+        services.AddOptions<StorageHostOptions>()
+            .BindConfiguration(StorageHostOptions.Section)
+            .PostConfigure<IConfiguration>(ApplyPostgresVariable)
+            .Validate(o => o.Provider is StorageHostOptions.Sqlite or StorageHostOptions.Postgres, "Storage:Provider must be 'sqlite' or 'postgres'.")
+            .Validate(o => o.Provider != StorageHostOptions.Sqlite || !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath is required for sqlite.")
+            .Validate(
+                o => o.Provider != StorageHostOptions.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
+                $"Storage:PostgresConnectionString (or {StorageHostOptions.PostgresVariable}) is required for postgres.")
+            .ValidateOnStart();
+
+        return services;
+    }
+
+    // Read through IConfiguration (environment variables are part of it) so tests can override the variable.
+    private static void ApplyPostgresVariable(StorageHostOptions options, IConfiguration configuration)
+    {
+        var connectionString = configuration[StorageHostOptions.PostgresVariable];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            options.Provider = StorageHostOptions.Postgres;
+            options.PostgresConnectionString = connectionString;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using FhirBridge.Server.Http;
+
+namespace FhirBridge.Server.Endpoints;
+
+/// <summary>Maps <see cref="FhirRoutes.All"/> under /fhir, described for Swagger with FHIR bodies as opaque JSON objects.</summary>
+internal static class FhirEndpoints
+{
+    private static readonly string[] RequestTypes = [FhirMediaTypes.Json, "application/json", FhirMediaTypes.Xml, "application/xml"];
+
+    public static IEndpointRouteBuilder MapFhirEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(FhirHttpContext.BasePath).WithTags("FHIR");
+        foreach (var route in FhirRoutes.All)
+        {
+            var endpoint = group.MapMethods(route.Pattern, [route.Method], route.Handler)
+                .WithSummary(route.Summary)
+                .Produces<JsonObject>(StatusCodes.Status200OK, FhirMediaTypes.Json, FhirMediaTypes.Xml);
+            if (route.TakesResource)
+            {
+                endpoint.Accepts<JsonObject>(RequestTypes[0], RequestTypes[1..]);
+            }
+        }
+
+        return app;
+    }
+}

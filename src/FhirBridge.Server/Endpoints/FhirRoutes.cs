@@ -1,0 +1,56 @@
+using Hl7.Fhir.Model;
+using TypeInteraction = Hl7.Fhir.Model.CapabilityStatement.TypeRestfulInteraction;
+using SystemInteraction = Hl7.Fhir.Model.CapabilityStatement.SystemRestfulInteraction;
+
+namespace FhirBridge.Server.Endpoints;
+
+/// <summary>One FHIR route: what the router maps and what the CapabilityStatement declares, from the same row.</summary>
+internal sealed record FhirRoute(
+    string Method,
+    string Pattern,
+    Delegate Handler,
+    string Summary,
+    bool TakesResource = false,
+    IReadOnlyList<TypeInteraction>? TypeInteractions = null,
+    IReadOnlyList<SystemInteraction>? SystemInteractions = null);
+
+/// <summary>The single list of FHIR routes under /fhir (https://hl7.org/fhir/R4/http.html#summary).</summary>
+internal static class FhirRoutes
+{
+    // {type:alpha} keeps "_history" and "_search" from being taken for a type, so a wrong method on them is a 405.
+    private const string TypePath = "/{type:alpha}";
+    private const string Instance = TypePath + "/{id}";
+
+    public static IReadOnlyList<FhirRoute> All { get; } =
+    [
+        new("GET", "/metadata", FhirHandlers.Metadata, "CapabilityStatement of this server"),
+        new("POST", "/", FhirHandlers.BundleAsync, "Transaction or batch", TakesResource: true,
+            SystemInteractions: [SystemInteraction.Transaction, SystemInteraction.Batch]),
+        new("GET", "/_history", FhirHandlers.SystemHistoryAsync, "History of all resources",
+            SystemInteractions: [SystemInteraction.HistorySystem]),
+        new("POST", TypePath, FhirHandlers.CreateAsync, "Create (conditional with If-None-Exist)", TakesResource: true,
+            TypeInteractions: [TypeInteraction.Create]),
+        new("GET", TypePath, FhirHandlers.SearchAsync, "Search",
+            TypeInteractions: [TypeInteraction.SearchType]),
+        new("POST", TypePath + "/_search", FhirHandlers.SearchPostAsync, "Search with form-encoded parameters",
+            TypeInteractions: [TypeInteraction.SearchType]),
+        new("PUT", TypePath, FhirHandlers.ConditionalUpdateAsync, "Conditional update (search criteria in the query)", TakesResource: true,
+            TypeInteractions: [TypeInteraction.Update]),
+        new("GET", TypePath + "/_history", FhirHandlers.TypeHistoryAsync, "History of a type",
+            TypeInteractions: [TypeInteraction.HistoryType]),
+        new("GET", Instance, FhirHandlers.ReadAsync, "Read",
+            TypeInteractions: [TypeInteraction.Read]),
+        new("PUT", Instance, FhirHandlers.UpdateAsync, "Update (If-Match for version-aware updates)", TakesResource: true,
+            TypeInteractions: [TypeInteraction.Update]),
+        new("DELETE", Instance, FhirHandlers.DeleteAsync, "Delete",
+            TypeInteractions: [TypeInteraction.Delete]),
+        new("GET", Instance + "/_history", FhirHandlers.InstanceHistoryAsync, "History of a resource",
+            TypeInteractions: [TypeInteraction.HistoryInstance]),
+        new("GET", Instance + "/_history/{vid}", FhirHandlers.VersionReadAsync, "Read a version",
+            TypeInteractions: [TypeInteraction.Vread]),
+    ];
+
+    public static IEnumerable<TypeInteraction> TypeInteractions => All.SelectMany(r => r.TypeInteractions ?? []).Distinct();
+
+    public static IEnumerable<SystemInteraction> SystemInteractions => All.SelectMany(r => r.SystemInteractions ?? []).Distinct();
+}

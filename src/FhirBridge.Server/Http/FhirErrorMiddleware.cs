@@ -1,0 +1,77 @@
+using System.Net;
+using FhirBridge.Core.Errors;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+
+namespace FhirBridge.Server.Http;
+
+/// <summary>
+/// The one place errors become responses: negotiates the response format, maps <see cref="FhirException"/>,
+/// <see cref="BadHttpRequestException"/> and anything unexpected (500, logged) to an OperationOutcome, and gives
+/// routing's bodiless 404/405 an OperationOutcome too.
+/// </summary>
+internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            http.Features.Set(ResponseFormat.Negotiate(http.Request));
+            await next(http);
+            if (IsBodilessError(http.Response))
+            {
+                await WriteAsync(http, (HttpStatusCode)http.Response.StatusCode, RoutingOutcome(http));
+            }
+        }
+        catch (FhirException e)
+        {
+            await WriteAsync(http, e.Status, e.ToOperationOutcome());
+        }
+        catch (BadHttpRequestException e)
+        {
+            var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? OperationOutcome.IssueType.TooLong : OperationOutcome.IssueType.Invalid;
+            await WriteAsync(http, (HttpStatusCode)e.StatusCode, Outcome(code, e.Message));
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to answer.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+            await WriteAsync(http, HttpStatusCode.InternalServerError, Outcome(OperationOutcome.IssueType.Exception, "An unexpected server error occurred."));
+        }
+    }
+
+    private static bool IsBodilessError(HttpResponse response) =>
+        response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType);
+
+    private static OperationOutcome RoutingOutcome(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => Outcome(OperationOutcome.IssueType.NotFound, $"No FHIR endpoint at {http.Request.Path}."),
+        StatusCodes.Status405MethodNotAllowed => Outcome(
+            OperationOutcome.IssueType.NotSupported, $"{http.Request.Method} is not allowed on {http.Request.Path} (allowed: {http.Response.Headers.Allow})."),
+        _ => Outcome(OperationOutcome.IssueType.Processing, $"The request failed with status {http.Response.StatusCode}."),
+    };
+
+    private static OperationOutcome Outcome(OperationOutcome.IssueType code, string message) =>
+        new() { Issue = [FhirException.Issue(OperationOutcome.IssueSeverity.Error, code, message)] };
+
+    private async Task WriteAsync(HttpContext http, HttpStatusCode status, OperationOutcome outcome)
+    {
+        if (http.Response.HasStarted)
+        {
+            logger.LogWarning("Cannot report {Status} to the client: the response has already started.", (int)status);
+            return;
+        }
+
+        var allow = http.Response.Headers.Allow;
+        http.Response.Clear();
+        if (status == HttpStatusCode.MethodNotAllowed)
+        {
+            http.Response.Headers.Allow = allow;
+        }
+
+        await FhirResults.Error(status, outcome).ExecuteAsync(http);
+    }
+}

@@ -1,0 +1,20 @@
+using FhirBridge.Core.Operations;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace FhirBridge.Server.Http;
+
+/// <summary>Per-request FHIR facts derived from HTTP: the base URL the client sees, the negotiated format, Prefer.</summary>
+internal static class FhirHttpContext
+{
+    public const string BasePath = "/fhir";
+
+    public static Uri FhirBase(this HttpContext http) =>
+        new(UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, BasePath));
+
+    public static RequestContext ToRequestContext(this HttpContext http) =>
+        new(http.FhirBase(), PreferHeader.Of(http.Request).StrictHandling);
+
+    /// <summary>The format negotiated when the request entered the FHIR pipeline (JSON if it never got that far).</summary>
+    public static ResponseFormat ResponseFormat(this HttpContext http) =>
+        http.Features.Get<ResponseFormat>() ?? Http.ResponseFormat.NegotiateOrJson(http.Request);
+}
