@@ -30,7 +30,6 @@ internal static class FhirBridgeServices
         });
         services.AddSingleton<IResourceService>(sp => new ResourceService(
             sp.GetRequiredService<IResourceStore>(),
-            sp.GetRequiredService<ISearchParameterRegistry>(),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),

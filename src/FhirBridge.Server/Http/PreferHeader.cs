@@ -1,3 +1,5 @@
+using FhirBridge.Core.Operations;
+
 namespace FhirBridge.Server.Http;
 
 /// <summary>What the client asked for with Prefer (https://hl7.org/fhir/R4/http.html#return, search.html#errors).</summary>
@@ -34,12 +36,4 @@ internal sealed record PreferHeader(ReturnPreference Return, bool StrictHandling
 
         return new PreferHeader(preference, strict);
     }
-}
-
-/// <summary>Prefer: return=…</summary>
-internal enum ReturnPreference
-{
-    Representation,
-    Minimal,
-    OperationOutcome,
 }

@@ -1,0 +1,51 @@
+using System.Net;
+using FhirBridge.Core.Fhir;
+using FhirBridge.Server.Tests.Infrastructure;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Task = System.Threading.Tasks.Task;
+
+namespace FhirBridge.Server.Tests;
+
+public abstract partial class FhirApiTests
+{
+    [Fact]
+    public async Task Capability_statement_describes_what_is_served()
+    {
+        var statement = await Client.CapabilityStatementAsync();
+
+        Assert.Equal(FHIRVersion.N4_0_1, statement!.FhirVersion);
+        Assert.Equal(CapabilityStatementKind.Instance, statement.Kind);
+        Assert.Equal(PublicationStatus.Active, statement.Status);
+        Assert.Equal("FhirBridge", statement.Software!.Name);
+        Assert.Contains("application/fhir+xml", statement.Format);
+        var rest = Assert.Single(statement.Rest);
+        Assert.Equal(
+            [CapabilityStatement.SystemRestfulInteraction.Transaction, CapabilityStatement.SystemRestfulInteraction.Batch, CapabilityStatement.SystemRestfulInteraction.HistorySystem],
+            rest.Interaction.Select(i => i.Code!.Value));
+        Assert.Equal(ServedTypes.All, rest.Resource.Select(r => r.Type));
+
+        var patient = rest.Resource.Single(r => r.Type == "Patient");
+        Assert.Equal(
+            new[] { "create", "search-type", "update", "history-type", "read", "delete", "history-instance", "vread" }.Order(),
+            patient.Interaction.Select(i => Hl7.Fhir.Utility.EnumUtility.GetLiteral(i.Code)).Order());
+        Assert.True(patient.ConditionalCreate);
+        Assert.True(patient.ConditionalUpdate);
+        Assert.Equal(CapabilityStatement.ResourceVersionPolicy.VersionedUpdate, patient.Versioning);
+        var identifier = Assert.Single(patient.SearchParam, p => p.Name == "identifier");
+        Assert.Equal(SearchParamType.Token, identifier.Type);
+        Assert.Equal("http://hl7.org/fhir/SearchParameter/Patient-identifier", identifier.Definition);
+        Assert.Contains("CarePlan:subject", rest.Resource.Single(r => r.Type == "CarePlan").SearchInclude);
+    }
+
+    [Fact]
+    public async Task Swagger_describes_the_fhir_endpoints()
+    {
+        var document = await Http.GetStringAsync("/swagger/v1/swagger.json");
+        var ui = await Http.GetAsync("/swagger/index.html");
+
+        Assert.Contains("/fhir/{type}/{id}/_history/{vid}", document, StringComparison.Ordinal);
+        Assert.Contains("application/fhir+json", document, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+    }
+}

@@ -1,0 +1,6 @@
+using FhirBridge.Server.Tests.Infrastructure;
+
+namespace FhirBridge.Server.Tests;
+
+/// <summary>The HTTP API suite against the embedded SQLite store.</summary>
+public sealed class SqliteFhirApiTests(SqliteServer server) : FhirApiTests(server.Factory), IClassFixture<SqliteServer>;
