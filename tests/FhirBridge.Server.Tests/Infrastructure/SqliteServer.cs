@@ -10,8 +10,7 @@ public sealed class SqliteServer : IAsyncLifetime
     {
     }
 
-    /// <param name="settings">Extra settings on top of the test defaults.</param>
-    public SqliteServer(IReadOnlyDictionary<string, string?> settings)
+    private SqliteServer(IReadOnlyDictionary<string, string?> settings)
     {
         var all = FhirServerFactory.BaseSettings();
         all["Storage:Provider"] = "sqlite";
@@ -25,6 +24,9 @@ public sealed class SqliteServer : IAsyncLifetime
     }
 
     public FhirServerFactory Factory { get; }
+
+    /// <summary>A server with <paramref name="settings"/> on top of the test defaults.</summary>
+    public static SqliteServer With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
