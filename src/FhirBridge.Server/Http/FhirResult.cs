@@ -8,8 +8,6 @@ namespace FhirBridge.Server.Http;
 /// <summary>A FHIR response: status, headers and an optional resource written in the negotiated format.</summary>
 internal sealed class FhirResult(int status, Resource? body, IReadOnlyDictionary<string, string> headers) : IResult
 {
-    public int Status => status;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

@@ -45,7 +45,7 @@ internal static class FhirResults
     public static IResult Deleted(ResourceResult? result) =>
         new FhirResult(StatusCodes.Status204NoContent, null, result is null ? NoHeaders : new Dictionary<string, string> { [HeaderNames.ETag] = ResourceHttp.ETag(result.Stored.Version) });
 
-    public static OperationOutcome Information(string message) => new()
+    private static OperationOutcome Information(string message) => new()
     {
         Issue = [FhirException.Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, message)],
     };
