@@ -56,7 +56,7 @@ trap 'exit 130' INT TERM
 start_postgres() {
   pg_bindir="$(find_pg_bindir)" || fail "PostgreSQL binaries not found: apt-get install -y postgresql"
   pg_port="$(free_port)"
-  mkdir -p "$pg_home/socket"
+  mkdir -p "$pg_home/socket" "$work/sqlite"
   [[ $(id -u) -ne 0 ]] || chown -R postgres: "$pg_home"
   as_postgres "$pg_bindir/initdb" -D "$pg_home/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
     || { cat "$work/initdb.log" >&2; fail "initdb failed"; }
