@@ -56,7 +56,7 @@ trap 'exit 130' INT TERM
 start_postgres() {
   pg_bindir="$(find_pg_bindir)" || fail "PostgreSQL binaries not found: apt-get install -y postgresql"
   pg_port="$(free_port)"
-  mkdir -p "$pg_home/socket" "$work/sqlite"
+  mkdir -p "$pg_home/socket"
   [[ $(id -u) -ne 0 ]] || chown -R postgres: "$pg_home"
   as_postgres "$pg_bindir/initdb" -D "$pg_home/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
     || { cat "$work/initdb.log" >&2; fail "initdb failed"; }
@@ -80,6 +80,7 @@ start_server() {
   if [[ $backend == postgres ]]; then
     env+=("FHIRBRIDGE_POSTGRES=$pg_connection")
   else
+    mkdir -p "$work/sqlite"
     env+=("Storage__Provider=sqlite" "Storage__SqlitePath=$work/sqlite/fhirbridge.db")
   fi
   (cd "$server_dir" && exec env "${env[@]}" dotnet FhirBridge.Server.dll --urls "$server_url") >"$work/server-$backend.log" 2>&1 &
