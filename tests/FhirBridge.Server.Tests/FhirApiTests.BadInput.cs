@@ -110,13 +110,19 @@ public abstract partial class FhirApiTests
         await FhirTest.AssertOutcomeAsync(await Http.PostAsync("/fhir/Patient", content), HttpStatusCode.UnsupportedMediaType);
     }
 
-    [Fact]
-    public async Task Json_with_charset_is_accepted()
+    [Theory]
+    [InlineData("application/fhir+json; charset=utf-8")]
+    [InlineData("application/json;charset=UTF-8")]
+    [InlineData("application/fhir+json;fhirVersion=4.0")]
+    public async Task Json_media_types_with_parameters_are_accepted(string contentType)
     {
-        var response = await Http.PostAsync("/fhir/Patient", FhirTest.Json(Core.Fhir.FhirSerializer.ToJson(FhirTest.Patient("Merkistö")), "application/fhir+json"));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Core.Fhir.FhirSerializer.ToJson(FhirTest.Patient("Merkistö"))));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        Assert.Equal("utf-8", response.RequestMessage?.Content?.Headers.ContentType?.CharSet);
+        var response = await Http.PostAsync("/fhir/Patient", content);
+
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("Merkistö", (await FhirTest.ReadAsync<Patient>(response)).Name[0].Family);
     }
 
     [Fact]

@@ -45,6 +45,16 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
+    public async Task Urls_are_built_on_the_host_the_client_used()
+    {
+        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://fhir.example:8443") });
+
+        var response = await client.PostAsync("/fhir/Patient", FhirTest.Json(FhirTest.Patient("Isäntä")));
+
+        Assert.StartsWith("https://fhir.example:8443/fhir/Patient/", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Put_of_a_new_id_creates_it_and_a_second_put_updates_it()
     {
         var id = FhirTest.Unique();
@@ -56,6 +66,8 @@ public abstract partial class FhirApiTests
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal($"http://localhost/fhir/Patient/{id}/_history/1", first.Headers.Location?.ToString());
+        Assert.Equal($"http://localhost/fhir/Patient/{id}/_history/2", second.Content.Headers.ContentLocation?.ToString());
         Assert.Equal("W/\"2\"", second.Headers.ETag?.ToString());
         Assert.Equal("2", (await FhirTest.ReadAsync<Patient>(second)).Meta!.VersionId);
     }

@@ -60,7 +60,7 @@ public sealed class HostTests
     [InlineData(true, HttpStatusCode.NoContent)]
     public async Task Noop_endpoint_is_mapped_only_when_enabled(bool enabled, HttpStatusCode expected)
     {
-        var server = SqliteServer.With(new Dictionary<string, string?> { ["FhirServer:BenchmarkNoopEndpoint"] = enabled ? "true" : "false" });
+        var server = SqliteFhirServer.With(new Dictionary<string, string?> { ["FhirServer:BenchmarkNoopEndpoint"] = enabled ? "true" : "false" });
         try
         {
             var response = await server.Factory.CreateClient().GetAsync("/bench/noop");

@@ -1,16 +1,16 @@
 namespace FhirBridge.Server.Tests.Infrastructure;
 
 /// <summary>A server on a fresh SQLite file, shared by one test class and deleted afterwards.</summary>
-public sealed class SqliteServer : IAsyncLifetime
+public sealed class SqliteFhirServer : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "fhirbridge-server-tests", Guid.NewGuid().ToString("N"));
 
-    public SqliteServer()
+    public SqliteFhirServer()
         : this(new Dictionary<string, string?>())
     {
     }
 
-    private SqliteServer(IReadOnlyDictionary<string, string?> settings)
+    private SqliteFhirServer(IReadOnlyDictionary<string, string?> settings)
     {
         var all = FhirServerFactory.BaseSettings();
         all["Storage:Provider"] = "sqlite";
@@ -26,7 +26,7 @@ public sealed class SqliteServer : IAsyncLifetime
     public FhirServerFactory Factory { get; }
 
     /// <summary>A server with <paramref name="settings"/> on top of the test defaults.</summary>
-    public static SqliteServer With(IReadOnlyDictionary<string, string?> settings) => new(settings);
+    public static SqliteFhirServer With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
