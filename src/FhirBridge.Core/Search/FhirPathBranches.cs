@@ -15,7 +15,8 @@ internal static class FhirPathBranches
         return own.Count > 0 ? string.Join(" | ", own) : expression;
     }
 
-    private static IEnumerable<string> SplitTopLevelUnion(string expression)
+    /// <summary>The branches of a top-level union "a | b | (c | d)" → "a", "b", "(c | d)".</summary>
+    public static IEnumerable<string> SplitTopLevelUnion(string expression)
     {
         var depth = 0;
         var quoted = false;
