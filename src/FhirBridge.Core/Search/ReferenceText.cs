@@ -14,6 +14,9 @@ public static partial class ReferenceText
     public static bool IsAbsolute(string text) =>
         !text.StartsWith('/') && text.Contains(':') && Uri.TryCreate(text, UriKind.Absolute, out _);
 
+    /// <summary>A valid logical id: 1-64 of A-Z a-z 0-9 - . (https://hl7.org/fhir/R4/datatypes.html#id).</summary>
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
     /// <summary>
     /// Reads a relative <c>Type/id</c> (the version of <c>Type/id/_history/v</c> is dropped); Type must be a FHIR resource type.
     /// </summary>
