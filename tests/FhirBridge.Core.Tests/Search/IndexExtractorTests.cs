@@ -1,7 +1,6 @@
 using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
 using Hl7.Fhir.Model;
-using Xunit.Abstractions;
 
 namespace FhirBridge.Core.Tests.Search;
 
