@@ -11,8 +11,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 }
 
 builder.Services.AddFhirBridge();
-builder.Services.AddEndpointsApiExplorer();
-builder.Services.AddSwaggerGen();
+builder.Services.AddFhirSwagger();
 
 var app = builder.Build();
 app.UseMiddleware<FhirErrorMiddleware>();

@@ -46,6 +46,7 @@ public abstract partial class FhirApiTests
 
         Assert.Contains("/fhir/{type}/{id}/_history/{vid}", document, StringComparison.Ordinal);
         Assert.Contains("application/fhir+json", document, StringComparison.Ordinal);
+        Assert.Contains("A FHIR R4 resource", document, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FhirBridge.Server.Http;
 
 namespace FhirBridge.Server.Endpoints;
@@ -15,10 +14,10 @@ internal static class FhirEndpoints
         {
             var endpoint = group.MapMethods(route.Pattern, [route.Method], route.Handler)
                 .WithSummary(route.Summary)
-                .Produces<JsonObject>(StatusCodes.Status200OK, FhirMediaTypes.Json, FhirMediaTypes.Xml);
+                .Produces<FhirResourceBody>(StatusCodes.Status200OK, FhirMediaTypes.Json, FhirMediaTypes.Xml);
             if (route.TakesResource)
             {
-                endpoint.Accepts<JsonObject>(RequestTypes[0], RequestTypes[1..]);
+                endpoint.Accepts<FhirResourceBody>(RequestTypes[0], RequestTypes[1..]);
             }
         }
 
