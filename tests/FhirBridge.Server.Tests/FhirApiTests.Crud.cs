@@ -88,6 +88,25 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
+    public async Task Parallel_conditional_creates_make_exactly_one_resource()
+    {
+        var patient = FhirTest.Patient("Rinnakkainen");
+        var condition = $"identifier={FhirTest.TestIdSystem}|{patient.Identifier[0].Value}";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/Patient") { Content = FhirTest.Json(patient) };
+            request.Headers.TryAddWithoutValidation("If-None-Exist", condition);
+            var response = await Http.SendAsync(request);
+            return (response.StatusCode, (await FhirTest.ReadAsync<Patient>(response)).Id);
+        }));
+
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(results, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(results.Select(r => r.Id).Distinct());
+    }
+
+    [Fact]
     public async Task Conditional_update_creates_then_updates_the_single_match()
     {
         var patient = FhirTest.Patient("Laine");
