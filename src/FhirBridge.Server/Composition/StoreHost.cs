@@ -8,7 +8,7 @@ namespace FhirBridge.Server.Composition;
 /// <summary>Opens the configured store (running its migrations) before the server accepts requests, and closes it at shutdown.</summary>
 internal sealed class StoreHost(IOptions<StorageHostOptions> options, ILogger<StoreHost> logger) : IHostedService, IAsyncDisposable
 {
-    private IResourceStore? _store;
+    private SqlResourceStore? _store;
 
     /// <summary>The open store; only available once the host has started.</summary>
     public IResourceStore Store => _store ?? throw new InvalidOperationException("The resource store is used before the host started.");
@@ -16,23 +16,11 @@ internal sealed class StoreHost(IOptions<StorageHostOptions> options, ILogger<St
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        _store = await ResourceStoreFactory.CreateAsync(
-            new StorageOptions(settings.Provider, settings.SqlitePath, settings.PostgresConnectionString));
+        _store = await ResourceStoreFactory.CreateAsync(settings.ToStorageOptions(), cancellationToken);
         logger.LogInformation("Resource store opened: {Provider}", settings.Provider);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    public ValueTask DisposeAsync() => _store?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

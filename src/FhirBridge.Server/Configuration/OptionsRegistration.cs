@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using FhirBridge.Storage;
 
 namespace FhirBridge.Server.Configuration;
 
@@ -17,10 +17,10 @@ internal static class OptionsRegistration
         services.AddOptions<StorageHostOptions>()
             .BindConfiguration(StorageHostOptions.Section)
             .PostConfigure<IConfiguration>(ApplyPostgresVariable)
-            .Validate(o => o.Provider is StorageHostOptions.Sqlite or StorageHostOptions.Postgres, "Storage:Provider must be 'sqlite' or 'postgres'.")
-            .Validate(o => o.Provider != StorageHostOptions.Sqlite || !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath is required for sqlite.")
+            .Validate(o => o.Provider is StorageOptions.Sqlite or StorageOptions.Postgres, "Storage:Provider must be 'sqlite' or 'postgres'.")
+            .Validate(o => o.Provider != StorageOptions.Sqlite || !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath is required for sqlite.")
             .Validate(
-                o => o.Provider != StorageHostOptions.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
+                o => o.Provider != StorageOptions.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
                 $"Storage:PostgresConnectionString (or {StorageHostOptions.PostgresVariable}) is required for postgres.")
             .ValidateOnStart();
 
@@ -33,7 +33,7 @@ internal static class OptionsRegistration
         var connectionString = configuration[StorageHostOptions.PostgresVariable];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            options.Provider = StorageHostOptions.Postgres;
+            options.Provider = StorageOptions.Postgres;
             options.PostgresConnectionString = connectionString;
         }
     }

@@ -1,3 +1,5 @@
+using FhirBridge.Storage;
+
 namespace FhirBridge.Server.Configuration;
 
 /// <summary>Which database the server uses (configuration section "Storage"; FHIRBRIDGE_POSTGRES overrides).</summary>
@@ -8,14 +10,12 @@ public sealed class StorageHostOptions
     /// <summary>The environment variable whose connection string selects PostgreSQL.</summary>
     public const string PostgresVariable = "FHIRBRIDGE_POSTGRES";
 
-    public const string Sqlite = "sqlite";
-
-    public const string Postgres = "postgres";
-
     /// <summary>"sqlite" (embedded, default) or "postgres".</summary>
-    public string Provider { get; set; } = Sqlite;
+    public string Provider { get; set; } = StorageOptions.Sqlite;
 
     public string SqlitePath { get; set; } = "data/fhirbridge.db";
 
     public string? PostgresConnectionString { get; set; }
+
+    public StorageOptions ToStorageOptions() => new(Provider, SqlitePath, PostgresConnectionString);
 }

@@ -11,8 +11,11 @@ internal static class FhirHttpContext
     public static Uri FhirBase(this HttpContext http) =>
         new(UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, BasePath));
 
-    public static RequestContext ToRequestContext(this HttpContext http) =>
-        new(http.FhirBase(), PreferHeader.Of(http.Request).StrictHandling);
+    public static RequestContext ToRequestContext(this HttpContext http)
+    {
+        var prefer = PreferHeader.Of(http.Request);
+        return new(http.FhirBase(), prefer.StrictHandling, prefer.Return);
+    }
 
     /// <summary>The format negotiated when the request entered the FHIR pipeline (JSON if it never got that far).</summary>
     public static ResponseFormat ResponseFormat(this HttpContext http) =>
