@@ -45,13 +45,13 @@ internal static class FhirResults
     public static IResult Deleted(ResourceResult? result) =>
         new FhirResult(StatusCodes.Status204NoContent, null, result is null ? NoHeaders : new Dictionary<string, string> { [HeaderNames.ETag] = ResourceHttp.ETag(result.Stored.Version) });
 
+    /// <summary>The OperationOutcome of a failed request.</summary>
+    public static IResult Error(HttpStatusCode status, OperationOutcome outcome) => new FhirResult((int)status, outcome, NoHeaders);
+
     private static OperationOutcome Information(string message) => new()
     {
         Issue = [FhirException.Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, message)],
     };
-
-    /// <summary>The OperationOutcome of a failed request.</summary>
-    public static IResult Error(HttpStatusCode status, OperationOutcome outcome) => new FhirResult((int)status, outcome, NoHeaders);
 
     private static Dictionary<string, string> VersionHeaders(StoredResource stored) => new()
     {
