@@ -119,7 +119,12 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task<PostgresServer> StartSharedAsync()
     {
         var server = await StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // The test host may be killed right after the run, before any exit handler finishes: a detached watchdog
+        // stops the cluster and deletes its files once this process is gone, however it ends.
+        PostgresProcess.StartWatchdog(
+            Environment.ProcessId,
+            PostgresProcess.CommandLine(Path.Combine(server._binDirectory, "pg_ctl"), ["-D", server.DataDirectory, "-m", "immediate", "-w", "stop"]),
+            server._root);
         return server;
     }
 

@@ -42,6 +42,25 @@ internal static class PostgresProcess
         }
     }
 
+    /// <summary>The shell command line that runs <paramref name="executable"/> (as postgres when root).</summary>
+    public static string CommandLine(string executable, IEnumerable<string> arguments) =>
+        string.Join(' ', (IsRoot ? ["runuser", "-u", "postgres", "--", executable] : new[] { executable }).Concat(arguments).Select(Quote));
+
+    /// <summary>Starts a process outside this one's process tree that runs <paramref name="stopCommand"/> and deletes <paramref name="directory"/> once <paramref name="pid"/> has exited.</summary>
+    public static void StartWatchdog(int pid, string stopCommand, string directory)
+    {
+        var start = new ProcessStartInfo { FileName = "setsid", RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-f", "sh", "-c", $"while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stopCommand} >/dev/null 2>&1; rm -rf {Quote(directory)}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the PostgreSQL watchdog.");
+        process.StandardInput.Close();
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     public static async Task<string?> TryOutputAsync(string executable, params string[] arguments)
     {
         try
