@@ -16,84 +16,84 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
     private static readonly OrderColumn ResourceOrder = new("m.rid", false, SortValueKind.Integer);
     private static readonly OrderColumn HistoryOrder = new("v.seq", true, SortValueKind.Integer);
 
-    // Current version per (type, id) as read in this transaction (0 = absent); saves use it instead of reading again.
-    private readonly Dictionary<(string Type, string Id), int> _current = [];
-
     public async Task<StoredResource?> GetAsync(string type, string id, int? version, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
-        sql.Append("SELECT r.version, ").Append(VersionColumns("r", "v"))
+        sql.Append("SELECT ").Append(VersionColumns("r", "v"))
             .Append(" FROM resource r JOIN resource_version v ON v.rid = r.rid AND v.version = ")
             .Append(version is null ? "r.version" : sql.Param(version.Value))
             .Append(" WHERE r.type = ").AppendParam(type).Append(" AND r.id = ").AppendParam(id);
         await using var command = sql.CreateCommand(connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            if (version is null)
-            {
-                _current[(type, id)] = 0;
-            }
-
-            return null;
-        }
-
-        _current[(type, id)] = reader.GetInt32(0);
-        return ReadVersion(reader, 1);
+        return await reader.ReadAsync(cancellationToken) ? ReadVersion(reader, 0) : null;
     }
 
     public async Task SaveAsync(ResourceWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var key = (write.Type, write.Id);
-        if (!_current.TryGetValue(key, out var current))
-        {
-            current = await CurrentVersionAsync(write.Type, write.Id, cancellationToken);
-        }
-
-        if (write.Version != current + 1)
-        {
-            throw new ResourceConflictException($"{write.Type}/{write.Id} is at version {current}; version {write.Version} cannot follow it.");
-        }
-
         var sql = new SqlText();
         var type = sql.Param(write.Type);
         var id = sql.Param(write.Id);
         var lastUpdated = sql.Param(write.LastUpdated.UtcTicks);
         var version = sql.Param(write.Version);
         var deleted = sql.Param(write.Method == HistoryMethod.Delete);
-        var rid = $"(SELECT rid FROM resource WHERE type = {type} AND id = {id})";
-        if (current == 0)
+        // The first statement returns no row when the stored version is not the one this write follows: the version check
+        // and the write are one statement, so no separate read of the current version is needed. The later statements
+        // only touch the resource once it is at the new version, so after a failed check they (nearly always) do nothing.
+        var current = $"resource r WHERE r.type = {type} AND r.id = {id} AND r.version = {version}";
+        if (write.Version == 1)
         {
-            sql.Append($"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES ({type}, {id}, {version}, {lastUpdated}, {deleted}) RETURNING rid;");
+            sql.Append($"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES ({type}, {id}, {version}, {lastUpdated}, {deleted})")
+                .Append(" ON CONFLICT (type, id) DO NOTHING RETURNING rid;");
         }
         else
         {
             sql.Append($"UPDATE resource SET version = {version}, last_updated = {lastUpdated}, deleted = {deleted}")
-                .Append($" WHERE type = {type} AND id = {id} AND version = ").AppendParam(current).Append(" RETURNING rid;");
+                .Append($" WHERE type = {type} AND id = {id} AND version = ").AppendParam(write.Version - 1).Append(" RETURNING rid;");
             foreach (var table in IndexTable.All)
             {
-                sql.Append($" DELETE FROM {table.Name} WHERE rid = {rid};");
+                sql.Append($" DELETE FROM {table.Name} WHERE rid = (SELECT r.rid FROM {current});");
             }
         }
 
-        sql.Append($" INSERT INTO resource_version (rid, version, last_updated, method, json) VALUES ({rid}, {version}, {lastUpdated}, ")
-            .AppendParam(MethodText(write.Method)).Append(", ").Append(dialect.JsonValue(sql.Param(write.Json))).Append(");");
-        AppendIndexInserts(sql, write.Indices, type, id);
+        sql.Append($" INSERT INTO resource_version (rid, version, last_updated, method, json) SELECT r.rid, {version}, {lastUpdated}, ")
+            .AppendParam(MethodText(write.Method)).Append(", ").Append(dialect.JsonValue(sql.Param(write.Json))).Append($" FROM {current};");
+        AppendIndexInserts(sql, write.Indices, current);
 
         await using var command = sql.CreateCommand(connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var reader = await command.ExecuteReaderAsync(cancellationToken);
+        bool accepted;
+        try
         {
-            // The row moved on since this transaction read it; the store rolls the whole unit of work back.
-            throw new ResourceConflictException($"{write.Type}/{write.Id} was changed concurrently.");
+            accepted = await reader.ReadAsync(cancellationToken);
+            while (accepted && await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
         }
 
-        while (await reader.NextResultAsync(cancellationToken))
+        try
         {
+            await reader.DisposeAsync();
+        }
+        catch (DbException) when (!accepted)
+        {
+            // A later statement of the rejected write failed too (e.g. version 1 of an existing resource);
+            // the unit of work is rolled back either way, and the version conflict is the error to report.
         }
 
-        _current[key] = write.Version;
+        if (accepted)
+        {
+            return;
+        }
+
+        throw new ResourceConflictException(write.Version == 1
+            ? $"{write.Type}/{write.Id} already exists; version 1 cannot be written."
+            : $"{write.Type}/{write.Id} is not at version {write.Version - 1}; version {write.Version} cannot follow it.");
     }
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
@@ -198,8 +198,8 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         }
     }
 
-    /// <summary>Multi-row inserts per index table; rid comes from the resource row written earlier in the same command.</summary>
-    private static void AppendIndexInserts(SqlText sql, IReadOnlyList<IndexEntry> indices, string type, string id)
+    /// <summary>Multi-row inserts per index table; rid comes from <paramref name="current"/>, the resource row written earlier in the same command.</summary>
+    private static void AppendIndexInserts(SqlText sql, IReadOnlyList<IndexEntry> indices, string current)
     {
         foreach (var group in indices.Select(e => (e.Param, Row: IndexTable.RowOf(e))).GroupBy(e => e.Row.Table))
         {
@@ -208,13 +208,13 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
             var selected = string.Join(", ", Enumerable.Range(1, table.Columns.Count + 1).Select(n => "x.column" + n));
             foreach (var chunk in group.Chunk(IndexRowsPerStatement))
             {
-                sql.Append($" INSERT INTO {table.Name} (rid, param, {columns}) SELECT r.rid, {selected} FROM resource r CROSS JOIN (VALUES ");
+                sql.Append($" INSERT INTO {table.Name} (rid, param, {columns}) SELECT r.rid, {selected} FROM (VALUES ");
                 for (var n = 0; n < chunk.Length; n++)
                 {
                     sql.Append(n == 0 ? string.Empty : ", ").AppendList(chunk[n].Row.Values.Prepend(chunk[n].Param));
                 }
 
-                sql.Append($") x WHERE r.type = {type} AND r.id = {id};");
+                sql.Append($") x CROSS JOIN {current};");
             }
         }
     }
@@ -234,15 +234,6 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
             method == HistoryMethod.Delete,
             reader.IsDBNull(offset + 5) ? null : reader.GetString(offset + 5),
             method);
-    }
-
-    private async Task<int> CurrentVersionAsync(string type, string id, CancellationToken cancellationToken)
-    {
-        var sql = new SqlText().Append("SELECT version FROM resource WHERE type = ").AppendParam(type).Append(" AND id = ").AppendParam(id);
-        var version = await ScalarAsync(sql, cancellationToken);
-        var current = version is null or DBNull ? 0 : Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
-        _current[(type, id)] = current;
-        return current;
     }
 
     private async Task<object?> ScalarAsync(SqlText sql, CancellationToken cancellationToken)
