@@ -59,6 +59,4 @@ internal sealed class SqlText
 
         return command;
     }
-
-    public override string ToString() => _text.ToString();
 }
