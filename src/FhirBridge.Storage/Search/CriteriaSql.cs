@@ -253,7 +253,7 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
             return;
         }
 
-        var escaped = SearchText.EscapeLike(SearchText.Normalize(text.Value));
+        var escaped = LikePattern.Escape(SearchText.Normalize(text.Value));
         var pattern = modifier == SearchModifier.Contains ? "%" + escaped + "%" : escaped + "%";
         sql.Append($"{i}.normalized LIKE ").AppendParam(pattern).Append(" ESCAPE '\\'");
     }
