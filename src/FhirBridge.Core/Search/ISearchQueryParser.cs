@@ -11,7 +11,7 @@ public interface ISearchQueryParser
     /// otherwise they are left out and described in <see cref="ParsedSearch.Warnings"/>.
     /// Result parameters (_count, _sort, _include, _revinclude, _total, _summary, _elements, _page, _format, _pretty) are understood too.
     /// </summary>
-    ParsedSearch Parse(string resourceType, IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict);
+    ParsedSearch Parse(string resourceType, IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict, Uri? baseUrl);
 }
 
 /// <summary>The parsed query, the presentation options the store does not need, and warnings about ignored parameters.</summary>
