@@ -64,7 +64,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
                 cancellationToken);
             return Response(Bundle.BundleType.TransactionResponse, responses);
         }
-        catch (FhirException e) when (current >= 0)
+        catch (FhirException e) when (current >= 0 && !PointsAt(e, current))
         {
             throw Located(e, current);
         }
@@ -270,24 +270,22 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
         {
             return work();
         }
-        catch (FhirException e)
+        catch (FhirException e) when (!PointsAt(e, index))
         {
             throw Located(e, index);
         }
     }
 
-    /// <summary>The error of entry <paramref name="index"/>, its issues pointing at that entry (kept when they already do).</summary>
+    private static bool PointsAt(FhirException e, int index) =>
+        e.Issues.All(issue => issue.Expression.Any(x => x?.StartsWith(EntryRequest.Path(index), StringComparison.Ordinal) == true));
+
+    /// <summary>The error of entry <paramref name="index"/> with its issues' expressions pointing at that entry.</summary>
     private static FhirException Located(FhirException e, int index)
     {
-        var at = EntryRequest.Path(index);
         var issues = e.Issues.Select(issue =>
         {
             var copy = (OperationOutcome.IssueComponent)issue.DeepCopy();
-            if (!copy.Expression.Any(x => x?.StartsWith(at, StringComparison.Ordinal) == true))
-            {
-                copy.Expression = [at];
-            }
-
+            copy.Expression = [EntryRequest.Path(index)];
             return copy;
         }).ToList();
         return new FhirException(e.Status, issues);
