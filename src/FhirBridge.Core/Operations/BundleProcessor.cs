@@ -38,7 +38,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
                         responses[current] = await DeleteAsync(session, request, scope, context.BaseUrl, token);
                     }
 
-                    var writes = ordered.Where(r => r.Resource is not null && !r.IsRead).ToList();
+                    var writes = ordered.Where(r => r.Method is Bundle.HTTPVerb.POST or Bundle.HTTPVerb.PUT).ToList();
                     var targets = new Dictionary<int, Target>();
                     foreach (var request in writes)
                     {
