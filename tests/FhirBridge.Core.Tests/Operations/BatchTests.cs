@@ -1,6 +1,7 @@
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -18,7 +19,7 @@ public sealed class BatchTests(ServiceFixture fixture) : IClassFixture<ServiceFi
         var key = NewKey();
         var existing = await _service.CreateAsync("Patient", Patient(NewKey()), null, default);
         var stale = Entry(Bundle.HTTPVerb.PUT, $"Patient/{existing.Stored.Id}", existing.Resource);
-        stale.Request.IfMatch = "W/\"9\"";
+        stale.Request!.IfMatch = "W/\"9\"";
         var batch = new Bundle
         {
             Type = Bundle.BundleType.Batch,
@@ -38,9 +39,9 @@ public sealed class BatchTests(ServiceFixture fixture) : IClassFixture<ServiceFi
         Assert.Equal(Bundle.BundleType.BatchResponse, response.Type);
         Assert.Equal(
             ["201 Created", "404 Not Found", "412 Precondition Failed", "400 Bad Request", "204 No Content", "404 Not Found"],
-            response.Entry.Select(e => e.Response.Status));
-        Assert.All(new[] { 1, 2, 3, 5 }, i => Assert.NotEmpty(response.Entry[i].Response.Outcome!.Issue));
-        Assert.Null(response.Entry[0].Response.Outcome);
+            response.Entry.Select(e => e.Response!.Status));
+        Assert.All(new[] { 1, 2, 3, 5 }, i => Assert.NotEmpty(Assert.IsType<OperationOutcome>(response.Entry[i].Response!.Outcome).Issue));
+        Assert.Null(response.Entry[0].Response!.Outcome);
         Assert.Single(await MatchesAsync(_service, "Patient", key));
         await Assert.ThrowsAsync<ResourceGoneException>(() => _service.ReadAsync("Patient", existing.Stored.Id, null, default));
     }
@@ -62,7 +63,7 @@ public sealed class BatchTests(ServiceFixture fixture) : IClassFixture<ServiceFi
 
         var response = await _service.ProcessBundleAsync(batch, ServiceFixture.Context, default);
 
-        Assert.Equal($"Patient/{patient.Stored.Id}", ((Observation)response.Entry[0].Resource).Subject.Reference);
-        Assert.Equal("412 Precondition Failed", response.Entry[1].Response.Status);
+        Assert.Equal($"Patient/{patient.Stored.Id}", ((Observation)response.Entry[0].Resource!).Subject!.Reference);
+        Assert.Equal("412 Precondition Failed", response.Entry[1].Response!.Status);
     }
 }

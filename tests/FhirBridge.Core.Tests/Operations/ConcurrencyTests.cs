@@ -1,5 +1,6 @@
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -16,7 +17,7 @@ public sealed class ConcurrencyTests(ServiceFixture fixture) : IClassFixture<Ser
         var key = NewKey();
 
         var results = await Task.WhenAll(Enumerable.Range(0, Parallel)
-            .Select(_ => System.Threading.Tasks.Task.Run(() => _service.CreateAsync("Patient", Patient(key), Criteria(key), default))));
+            .Select(_ => Task.Run(() => _service.CreateAsync("Patient", Patient(key), Criteria(key), default))));
 
         Assert.Single(results, r => r.Created);
         Assert.Single(results.Select(r => r.Stored.Id).Distinct());
@@ -38,9 +39,9 @@ public sealed class ConcurrencyTests(ServiceFixture fixture) : IClassFixture<Ser
         }
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Parallel)
-            .Select(_ => System.Threading.Tasks.Task.Run(() => _service.ProcessBundleAsync(Transaction(), ServiceFixture.Context, default))));
+            .Select(_ => Task.Run(() => _service.ProcessBundleAsync(Transaction(), ServiceFixture.Context, default))));
 
-        Assert.Single(responses, r => r.Entry[0].Response.Status == "201 Created");
+        Assert.Single(responses, r => r.Entry[0].Response!.Status == "201 Created");
         Assert.Single(await MatchesAsync(_service, "Patient", key));
     }
 
@@ -50,7 +51,7 @@ public sealed class ConcurrencyTests(ServiceFixture fixture) : IClassFixture<Ser
         var created = await _service.CreateAsync("Patient", Patient(NewKey()), null, default);
 
         await Task.WhenAll(Enumerable.Range(0, Parallel)
-            .Select(_ => System.Threading.Tasks.Task.Run(() => _service.UpdateAsync("Patient", created.Stored.Id, created.Resource!, null, default))));
+            .Select(_ => Task.Run(() => _service.UpdateAsync("Patient", created.Stored.Id, created.Resource!, null, default))));
 
         Assert.Equal(Parallel + 1, (await _service.ReadAsync("Patient", created.Stored.Id, null, default)).Stored.Version);
     }

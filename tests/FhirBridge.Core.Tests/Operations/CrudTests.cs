@@ -1,6 +1,7 @@
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -21,8 +22,8 @@ public sealed class CrudTests(ServiceFixture fixture) : IClassFixture<ServiceFix
         Assert.Equal(1, result.Stored.Version);
         Assert.Matches("^[0-9a-f]{32}$", result.Stored.Id);
         Assert.Equal(result.Stored.Id, result.Resource!.Id);
-        Assert.Equal("1", result.Resource.Meta.VersionId);
-        Assert.Equal(result.Stored.LastUpdated, result.Resource.Meta.LastUpdated);
+        Assert.Equal("1", result.Resource.Meta!.VersionId);
+        Assert.Equal(result.Stored.LastUpdated, result.Resource.Meta!.LastUpdated);
         Assert.Contains("\"versionId\":\"1\"", result.Stored.Json);
         Assert.Equal("client-chosen", patient.Id);
         Assert.Null(patient.Meta);
@@ -156,7 +157,7 @@ public sealed class CrudTests(ServiceFixture fixture) : IClassFixture<ServiceFix
 
         Assert.False(updated.Created);
         Assert.Equal(2, updated.Stored.Version);
-        Assert.Equal("2", updated.Resource!.Meta.VersionId);
+        Assert.Equal("2", updated.Resource!.Meta!.VersionId);
         Assert.Equal(2, (await _service.ReadAsync("Patient", created.Stored.Id, null, default)).Stored.Version);
     }
 
@@ -193,7 +194,7 @@ public sealed class CrudTests(ServiceFixture fixture) : IClassFixture<ServiceFix
         var created = await _service.CreateAsync("Patient", Patient(NewKey()), null, default);
         var other = (Patient)created.Resource!.DeepCopy();
         other.Id = "other";
-        var none = (Patient)created.Resource.DeepCopy();
+        var none = (Patient)created.Resource!.DeepCopy();
         none.Id = null;
 
         await Assert.ThrowsAsync<BadRequestException>(() => _service.UpdateAsync("Patient", created.Stored.Id, other, null, default));

@@ -1,6 +1,7 @@
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -27,13 +28,13 @@ public sealed class HistoryTests(ServiceFixture fixture) : IClassFixture<Service
         Assert.Equal(Bundle.BundleType.History, bundle.Type);
         Assert.Equal(3, bundle.Entry.Count);
         Assert.All(bundle.Entry, e => Assert.Equal($"http://localhost:8080/fhir/Patient/{id}", e.FullUrl));
-        Assert.Equal([Bundle.HTTPVerb.DELETE, Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.POST], bundle.Entry.Select(e => e.Request.Method!.Value));
-        Assert.Equal([$"Patient/{id}", $"Patient/{id}", "Patient"], bundle.Entry.Select(e => e.Request.Url));
-        Assert.Equal(["W/\"3\"", "W/\"2\"", "W/\"1\""], bundle.Entry.Select(e => e.Response.Etag));
-        Assert.Equal(["204 No Content", "200 OK", "201 Created"], bundle.Entry.Select(e => e.Response.Status));
+        Assert.Equal([Bundle.HTTPVerb.DELETE, Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.POST], bundle.Entry.Select(e => e.Request!.Method!.Value));
+        Assert.Equal([$"Patient/{id}", $"Patient/{id}", "Patient"], bundle.Entry.Select(e => e.Request!.Url));
+        Assert.Equal(["W/\"3\"", "W/\"2\"", "W/\"1\""], bundle.Entry.Select(e => e.Response!.Etag));
+        Assert.Equal(["204 No Content", "200 OK", "201 Created"], bundle.Entry.Select(e => e.Response!.Status));
         Assert.Null(bundle.Entry[0].Resource);
-        Assert.Equal("2", bundle.Entry[1].Resource.Meta.VersionId);
-        Assert.All(bundle.Entry, e => Assert.NotNull(e.Response.LastModified));
+        Assert.Equal("2", bundle.Entry[1].Resource!.Meta!.VersionId);
+        Assert.All(bundle.Entry, e => Assert.NotNull(e.Response!.LastModified));
         Assert.Equal($"http://localhost:8080/fhir/Patient/{id}/_history", Link(bundle, "self"));
     }
 
@@ -61,8 +62,8 @@ public sealed class HistoryTests(ServiceFixture fixture) : IClassFixture<Service
         Assert.Equal("2", QueryValue(next, "_count"));
         var second = await _service.HistoryAsync("Patient", id, [P("_count", "2"), P("_page", QueryValue(next, "_page")!)], ServiceFixture.Context, default);
 
-        Assert.Equal(["3", "2"], first.Entry.Select(e => e.Response.Etag.Trim('W', '/', '"')));
-        Assert.Equal("W/\"1\"", Assert.Single(second.Entry).Response.Etag);
+        Assert.Equal(["3", "2"], first.Entry.Select(e => e.Response!.Etag!.Trim('W', '/', '"')));
+        Assert.Equal("W/\"1\"", Assert.Single(second.Entry).Response!.Etag);
         Assert.NotNull(Link(second, "previous"));
     }
 
@@ -91,8 +92,8 @@ public sealed class HistoryTests(ServiceFixture fixture) : IClassFixture<Service
 
         var bundle = await _service.HistoryAsync(null, null, [P("_since", since), P("_count", "50")], ServiceFixture.Context, default);
 
-        Assert.Contains(bundle.Entry, e => e.FullUrl.EndsWith($"/Patient/{patient.Stored.Id}", StringComparison.Ordinal));
-        Assert.Contains(bundle.Entry, e => e.FullUrl.EndsWith($"/Observation/{observation.Stored.Id}", StringComparison.Ordinal));
+        Assert.Contains(bundle.Entry, e => e.FullUrl!.EndsWith($"/Patient/{patient.Stored.Id}", StringComparison.Ordinal));
+        Assert.Contains(bundle.Entry, e => e.FullUrl!.EndsWith($"/Observation/{observation.Stored.Id}", StringComparison.Ordinal));
         Assert.StartsWith("http://localhost:8080/fhir/_history?", Link(bundle, "self"));
     }
 

@@ -40,10 +40,10 @@ public sealed class ResourceSubsettingTests
         Assert.NotNull(trimmed.Subject);
         Assert.NotNull(trimmed.Value);
         Assert.Equal("o1", trimmed.Id);
-        Assert.Equal("2", trimmed.Meta.VersionId);
-        Assert.Single(trimmed.Meta.Tag, t => t.Code == ResourceSubsetting.SubsettedCode);
+        Assert.Equal("2", trimmed.Meta!.VersionId);
+        Assert.Single(trimmed.Meta!.Tag, t => t.Code == ResourceSubsetting.SubsettedCode);
         Assert.NotEmpty(observation.Note);
-        Assert.Empty(observation.Meta.Tag);
+        Assert.Empty(observation.Meta!.Tag);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ResourceSubsettingTests
     public void Apply_Elements_KeepsListedAndMandatoryElementsAndTagsOnce()
     {
         var observation = Sample();
-        observation.Meta.Tag.Add(new Coding(ResourceSubsetting.SubsettedSystem, ResourceSubsetting.SubsettedCode));
+        observation.Meta!.Tag.Add(new Coding(ResourceSubsetting.SubsettedSystem, ResourceSubsetting.SubsettedCode));
 
         var trimmed = (Observation)ResourceSubsetting.Apply(observation, null, ["Observation.subject", "value[x]"]);
 
@@ -82,6 +82,6 @@ public sealed class ResourceSubsettingTests
         Assert.NotNull(trimmed.Code);
         Assert.Empty(trimmed.Note);
         Assert.Null(trimmed.Text);
-        Assert.Single(trimmed.Meta.Tag);
+        Assert.Single(trimmed.Meta!.Tag);
     }
 }

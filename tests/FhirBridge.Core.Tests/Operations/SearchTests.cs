@@ -1,6 +1,7 @@
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -20,8 +21,8 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
         Assert.Equal(Bundle.BundleType.Searchset, result.Bundle.Type);
         var entry = Assert.Single(result.Bundle.Entry);
         Assert.Equal($"http://localhost:8080/fhir/Patient/{created.Stored.Id}", entry.FullUrl);
-        Assert.Equal(Bundle.SearchEntryMode.Match, entry.Search.Mode);
-        Assert.Equal(created.Stored.Id, entry.Resource.Id);
+        Assert.Equal(Bundle.SearchEntryMode.Match, entry.Search!.Mode);
+        Assert.Equal(created.Stored.Id, entry.Resource!.Id);
         Assert.Empty(result.Warnings);
         Assert.Null(result.Bundle.Total);
         Assert.Equal($"http://localhost:8080/fhir/Patient?identifier={TestSystem}|{key}", Link(result.Bundle, "self"));
@@ -37,9 +38,9 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
         var result = await _service.SearchAsync("Patient", ByKey(key, P("no-such-param", "1"), P("other-unknown", "2")), ServiceFixture.Context, default);
 
         Assert.Equal(2, result.Warnings.Count);
-        var outcome = Assert.Single(result.Bundle.Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Outcome);
-        Assert.Equal(2, Assert.IsType<OperationOutcome>(outcome.Resource).Issue.Count);
-        Assert.Single(result.Bundle.Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Match);
+        var outcome = Assert.Single(result.Bundle.Entry, e => e.Search!.Mode == Bundle.SearchEntryMode.Outcome);
+        Assert.Equal(2, Assert.IsType<OperationOutcome>(outcome.Resource!).Issue.Count);
+        Assert.Single(result.Bundle.Entry, e => e.Search!.Mode == Bundle.SearchEntryMode.Match);
         Assert.DoesNotContain("no-such-param", Link(result.Bundle, "self"));
     }
 
@@ -80,7 +81,7 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
         Assert.Single(second.Bundle.Entry);
         Assert.Null(Link(second.Bundle, "next"));
         Assert.NotNull(Link(second.Bundle, "previous"));
-        var ids = first.Bundle.Entry.Concat(second.Bundle.Entry).Select(e => e.Resource.Id).ToHashSet();
+        var ids = first.Bundle.Entry.Concat(second.Bundle.Entry).Select(e => e.Resource!.Id).ToHashSet();
         Assert.Equal(3, ids.Count);
     }
 
@@ -123,7 +124,7 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
         Assert.NotEmpty(patient.Identifier);
         Assert.Null(patient.MaritalStatus);
         Assert.NotNull(patient.Id);
-        Assert.Contains(patient.Meta.Tag, t => t.System == ResourceSubsetting.SubsettedSystem && t.Code == "SUBSETTED");
+        Assert.Contains(patient.Meta!.Tag, t => t.System == ResourceSubsetting.SubsettedSystem && t.Code == "SUBSETTED");
     }
 
     [Fact]
@@ -138,8 +139,8 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
         Assert.Equal(AdministrativeGender.Female, patient.Gender);
         Assert.Empty(patient.Name);
         Assert.Empty(patient.Identifier);
-        Assert.Equal("1", patient.Meta.VersionId);
-        Assert.Contains(patient.Meta.Tag, t => t.Code == "SUBSETTED");
+        Assert.Equal("1", patient.Meta!.VersionId);
+        Assert.Contains(patient.Meta!.Tag, t => t.Code == "SUBSETTED");
     }
 
     [Fact]
@@ -151,8 +152,8 @@ public sealed class SearchTests(ServiceFixture fixture) : IClassFixture<ServiceF
 
         var result = await _service.SearchAsync("Observation", ByKey(key, P("_include", "Observation:subject")), ServiceFixture.Context, default);
 
-        Assert.Single(result.Bundle.Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Match && e.Resource is Observation);
-        var included = Assert.Single(result.Bundle.Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Include);
+        Assert.Single(result.Bundle.Entry, e => e.Search!.Mode == Bundle.SearchEntryMode.Match && e.Resource is Observation);
+        var included = Assert.Single(result.Bundle.Entry, e => e.Search!.Mode == Bundle.SearchEntryMode.Include);
         Assert.Equal($"http://localhost:8080/fhir/Patient/{patient.Stored.Id}", included.FullUrl);
     }
 

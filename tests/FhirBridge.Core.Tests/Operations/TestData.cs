@@ -1,5 +1,6 @@
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 
 namespace FhirBridge.Core.Tests.Operations;
 
@@ -57,6 +58,6 @@ internal static class TestData
     public static async Task<IReadOnlyList<Resource>> MatchesAsync(IResourceService service, string type, string key)
     {
         var result = await service.SearchAsync(type, ByKey(key), ServiceFixture.Context, default);
-        return result.Bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource).ToList();
+        return result.Bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource!).ToList();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Operations;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using static FhirBridge.Core.Tests.Operations.TestData;
 
 namespace FhirBridge.Core.Tests.Operations;
@@ -52,22 +53,22 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
 
         Assert.Equal(Bundle.BundleType.TransactionResponse, response.Type);
         Assert.Equal(3, response.Entry.Count);
-        Assert.All(response.Entry, e => Assert.Equal("201 Created", e.Response.Status));
+        Assert.All(response.Entry, e => Assert.Equal("201 Created", e.Response!.Status));
         var storedObservation = Assert.IsType<Observation>(response.Entry[0].Resource);
-        var patientId = Assert.IsType<Patient>(response.Entry[1].Resource).Id;
-        var encounterId = Assert.IsType<Encounter>(response.Entry[2].Resource).Id;
-        Assert.Equal($"Patient/{patientId}/_history/1", response.Entry[1].Response.Location);
-        Assert.Equal("W/\"1\"", response.Entry[1].Response.Etag);
+        var patientId = Assert.IsType<Patient>(response.Entry[1].Resource!).Id;
+        var encounterId = Assert.IsType<Encounter>(response.Entry[2].Resource!).Id;
+        Assert.Equal($"Patient/{patientId}/_history/1", response.Entry[1].Response!.Location);
+        Assert.Equal("W/\"1\"", response.Entry[1].Response!.Etag);
         Assert.Equal($"http://localhost:8080/fhir/Patient/{patientId}", response.Entry[1].FullUrl);
 
-        var read = (Observation)(await _service.ReadAsync("Observation", storedObservation.Id, null, default)).Resource!;
-        Assert.Equal($"Patient/{patientId}", read.Subject.Reference);
+        var read = (Observation)(await _service.ReadAsync("Observation", storedObservation.Id!, null, default)).Resource!;
+        Assert.Equal($"Patient/{patientId}", read.Subject!.Reference);
         Assert.Equal($"Patient/{patientId}", read.Performer[0].Reference);
-        Assert.Equal($"Encounter/{encounterId}", read.Encounter.Reference);
-        Assert.Equal($"Encounter/{encounterId}", ((ResourceReference)read.Extension[0].Value).Reference);
-        var readEncounter = (Encounter)(await _service.ReadAsync("Encounter", encounterId, null, default)).Resource!;
-        Assert.Equal($"Patient/{patientId}", readEncounter.Subject.Reference);
-        Assert.Equal("Practitioner/p1", readEncounter.Participant[0].Individual.Reference);
+        Assert.Equal($"Encounter/{encounterId}", read.Encounter!.Reference);
+        Assert.Equal($"Encounter/{encounterId}", Assert.IsType<ResourceReference>(read.Extension[0].Value).Reference);
+        var readEncounter = (Encounter)(await _service.ReadAsync("Encounter", encounterId!, null, default)).Resource!;
+        Assert.Equal($"Patient/{patientId}", readEncounter.Subject!.Reference);
+        Assert.Equal("Practitioner/p1", readEncounter.Participant[0].Individual!.Reference);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
             Entry(Bundle.HTTPVerb.POST, "Patient", Patient(key), patientUrl),
             Entry(Bundle.HTTPVerb.POST, "Observation", Observation(key, patientUrl))));
 
-        var patientId = response.Entry[0].Resource.Id;
+        var patientId = response.Entry[0].Resource!.Id;
         var found = await _service.SearchAsync("Observation", [P("subject", $"Patient/{patientId}")], ServiceFixture.Context, default);
         Assert.Single(found.Bundle.Entry);
     }
@@ -92,7 +93,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
         var existing = await _service.CreateAsync("Patient", Patient(NewKey()), null, default);
         var doomed = await CreatePatientAsync(NewKey());
         var stale = Entry(Bundle.HTTPVerb.PUT, $"Patient/{existing.Stored.Id}", existing.Resource);
-        stale.Request.IfMatch = "W/\"7\"";
+        stale.Request!.IfMatch = "W/\"7\"";
 
         var e = await FailsAsync(HttpStatusCode.PreconditionFailed, () => RunAsync(Transaction(
             Entry(Bundle.HTTPVerb.POST, "Patient", Patient(key)),
@@ -164,7 +165,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
         var update = (Patient)kept.Resource!.DeepCopy();
         update.Active = true;
         var conditionalCreate = Entry(Bundle.HTTPVerb.POST, "Patient", Patient(key));
-        conditionalCreate.Request.IfNoneExist = Criteria(key);
+        conditionalCreate.Request!.IfNoneExist = Criteria(key);
 
         var response = await RunAsync(Transaction(
             Entry(Bundle.HTTPVerb.GET, $"Patient/{kept.Stored.Id}"),
@@ -173,12 +174,12 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
             Entry(Bundle.HTTPVerb.DELETE, $"Patient/{doomed}")));
 
         // The GET ran after the PUT, the conditional create after the DELETE of its only match.
-        Assert.Equal("W/\"2\"", response.Entry[0].Response.Etag);
-        Assert.True(((Patient)response.Entry[0].Resource).Active);
-        Assert.Equal("200 OK", response.Entry[1].Response.Status);
-        Assert.Equal("201 Created", response.Entry[2].Response.Status);
-        Assert.NotEqual(doomed, response.Entry[2].Resource.Id);
-        Assert.Equal("204 No Content", response.Entry[3].Response.Status);
+        Assert.Equal("W/\"2\"", response.Entry[0].Response!.Etag);
+        Assert.True(((Patient)response.Entry[0].Resource!).Active);
+        Assert.Equal("200 OK", response.Entry[1].Response!.Status);
+        Assert.Equal("201 Created", response.Entry[2].Response!.Status);
+        Assert.NotEqual(doomed, response.Entry[2].Resource!.Id);
+        Assert.Equal("204 No Content", response.Entry[3].Response!.Status);
         await Assert.ThrowsAsync<ResourceGoneException>(() => _service.ReadAsync("Patient", doomed, null, default));
     }
 
@@ -189,13 +190,13 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
         var existing = await CreatePatientAsync(key);
         var patientUrl = $"urn:uuid:{Guid.NewGuid()}";
         var conditional = Entry(Bundle.HTTPVerb.POST, "Patient", Patient(key), patientUrl);
-        conditional.Request.IfNoneExist = Criteria(key);
+        conditional.Request!.IfNoneExist = Criteria(key);
 
         var response = await RunAsync(Transaction(conditional, Entry(Bundle.HTTPVerb.POST, "Observation", Observation(key, patientUrl))));
 
-        Assert.Equal("200 OK", response.Entry[0].Response.Status);
-        Assert.Equal(existing, response.Entry[0].Resource.Id);
-        Assert.Equal($"Patient/{existing}", ((Observation)response.Entry[1].Resource).Subject.Reference);
+        Assert.Equal("200 OK", response.Entry[0].Response!.Status);
+        Assert.Equal(existing, response.Entry[0].Resource!.Id);
+        Assert.Equal($"Patient/{existing}", ((Observation)response.Entry[1].Resource!).Subject!.Reference);
         Assert.Single(await MatchesAsync(_service, "Patient", key));
     }
 
@@ -206,7 +207,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
         await CreatePatientAsync(key);
         await CreatePatientAsync(key);
         var conditional = Entry(Bundle.HTTPVerb.POST, "Patient", Patient(key));
-        conditional.Request.IfNoneExist = Criteria(key);
+        conditional.Request!.IfNoneExist = Criteria(key);
         var other = NewKey();
 
         var e = await FailsAsync(HttpStatusCode.PreconditionFailed, () => RunAsync(Transaction(Entry(Bundle.HTTPVerb.POST, "Patient", Patient(other)), conditional)));
@@ -222,8 +223,8 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
 
         var response = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.PUT, $"Patient?{Criteria(key)}", Patient(key, "Korhonen"))));
 
-        Assert.Equal("200 OK", response.Entry[0].Response.Status);
-        Assert.Equal($"Patient/{existing}/_history/2", response.Entry[0].Response.Location);
+        Assert.Equal("200 OK", response.Entry[0].Response!.Status);
+        Assert.Equal($"Patient/{existing}/_history/2", response.Entry[0].Response!.Location);
         var read = (Patient)(await _service.ReadAsync("Patient", existing, null, default)).Resource!;
         Assert.Equal("Korhonen", read.Name[0].Family);
     }
@@ -236,7 +237,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
 
         var response = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.DELETE, $"Patient?{Criteria(key)}")));
 
-        Assert.Equal("204 No Content", response.Entry[0].Response.Status);
+        Assert.Equal("204 No Content", response.Entry[0].Response!.Status);
         await Assert.ThrowsAsync<ResourceGoneException>(() => _service.ReadAsync("Patient", existing, null, default));
     }
 
@@ -248,7 +249,7 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
 
         var response = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.POST, "Observation", Observation(NewKey(), $"Patient?{Criteria(key)}"))));
 
-        Assert.Equal($"Patient/{existing}", ((Observation)response.Entry[0].Resource).Subject.Reference);
+        Assert.Equal($"Patient/{existing}", ((Observation)response.Entry[0].Resource!).Subject!.Reference);
     }
 
     [Fact]
@@ -301,9 +302,9 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
         var first = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.PUT, $"Patient/{id}", patient)));
         var second = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.PUT, $"http://localhost:8080/fhir/Patient/{id}", patient)));
 
-        Assert.Equal("201 Created", first.Entry[0].Response.Status);
-        Assert.Equal("200 OK", second.Entry[0].Response.Status);
-        Assert.Equal($"Patient/{id}/_history/2", second.Entry[0].Response.Location);
+        Assert.Equal("201 Created", first.Entry[0].Response!.Status);
+        Assert.Equal("200 OK", second.Entry[0].Response!.Status);
+        Assert.Equal($"Patient/{id}/_history/2", second.Entry[0].Response!.Location);
     }
 
     [Fact]
@@ -328,10 +329,10 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
             Entry(Bundle.HTTPVerb.GET, $"Patient/{id}/_history"),
             Entry(Bundle.HTTPVerb.GET, $"Patient/{id}/_history/1")));
 
-        Assert.Equal(id, Assert.Single(Assert.IsType<Bundle>(response.Entry[0].Resource).Entry).Resource.Id);
-        Assert.Equal(Bundle.BundleType.History, Assert.IsType<Bundle>(response.Entry[1].Resource).Type);
-        Assert.Equal("W/\"1\"", response.Entry[2].Response.Etag);
-        Assert.All(response.Entry, e => Assert.Equal("200 OK", e.Response.Status));
+        Assert.Equal(id, Assert.Single(Assert.IsType<Bundle>(response.Entry[0].Resource!).Entry).Resource!.Id);
+        Assert.Equal(Bundle.BundleType.History, Assert.IsType<Bundle>(response.Entry[1].Resource!).Type);
+        Assert.Equal("W/\"1\"", response.Entry[2].Response!.Etag);
+        Assert.All(response.Entry, e => Assert.Equal("200 OK", e.Response!.Status));
     }
 
     [Fact]
@@ -357,8 +358,8 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
             ServiceFixture.Context with { Return = ReturnPreference.OperationOutcome });
 
         Assert.Null(minimal.Entry[0].Resource);
-        Assert.NotNull(minimal.Entry[0].Response.Location);
+        Assert.NotNull(minimal.Entry[0].Response!.Location);
         Assert.Null(outcome.Entry[0].Resource);
-        Assert.NotNull(outcome.Entry[0].Response.Outcome);
+        Assert.NotNull(outcome.Entry[0].Response!.Outcome);
     }
 }
