@@ -1,0 +1,86 @@
+using FhirBridge.Bench;
+using Npgsql;
+
+// Usage:
+//   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
+//                        [--concurrency 8] [--duration 10] [--warmup 3] [--seed 200]
+//   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
+//   FhirBridge.Bench report --results r.jsonl --output docs/benchmarks.md --command "tools/bench/run.sh"
+try
+{
+    var (command, options) = Arguments.Parse(args);
+    return command switch
+    {
+        "run" => await RunAsync(BenchOptions.Parse(options)),
+        "report" => await ReportAsync(options),
+        _ => throw new ArgumentException($"Unknown command '{command}': use run or report."),
+    };
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+static async Task<int> RunAsync(BenchOptions options)
+{
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency })
+    {
+        BaseAddress = options.ServerUrl,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+    http.DefaultRequestHeaders.Accept.ParseAdd("application/fhir+json");
+    await using var dataSource = options.PostgresConnectionString is { } connectionString
+        ? NpgsqlDataSource.Create(connectionString)
+        : null;
+    var seeded = new SeededPatients(http, options.SeedCount);
+    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration);
+    var failed = false;
+
+    foreach (var name in options.Scenarios)
+    {
+        IScenario scenario = name switch
+        {
+            "raw-insert" => new RawInsertScenario(dataSource ?? throw new ArgumentException("raw-insert needs --postgres.")),
+            _ when options.ServerUrl is null => throw new ArgumentException($"{name} needs --url."),
+            "noop" => new NoopScenario(http),
+            "create" => new CreateScenario(http),
+            "read" => new ReadScenario(http, seeded),
+            "search" => new SearchScenario(http, seeded),
+            _ => throw new ArgumentException($"Unknown scenario '{name}'."),
+        };
+        ScenarioResult result;
+        try
+        {
+            result = await runner.RunAsync(options.Label, scenario, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException)
+        {
+            // A scenario that cannot even start is reported as such; the others still run.
+            result = new ScenarioResult(options.Label, name, options.Concurrency, 0, 0, 1, 0, 0, 0, 0, $"not run: {e.Message}");
+        }
+
+        failed |= result.Errors > 0 || result.Requests == 0;
+        Console.WriteLine(
+            $"{result.Label,-10} {result.Scenario,-10} {result.Throughput,10:F0} req/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  " +
+            $"{result.Requests} ok, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
+        await ResultsFile.AppendAsync(options.ResultsPath, result);
+    }
+
+    return failed ? 1 : 0;
+}
+
+static async Task<int> ReportAsync(IReadOnlyDictionary<string, string> options)
+{
+    var results = await ResultsFile.ReadAsync(BenchOptions.Require(options, "results"));
+    var markdown = ReportWriter.Render(
+        results,
+        MachineInfo.Current(),
+        options.GetValueOrDefault("command", "tools/bench/run.sh"),
+        DateTimeOffset.UtcNow);
+    var output = BenchOptions.Require(options, "output");
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+    await File.WriteAllTextAsync(output, markdown);
+    Console.WriteLine($"Wrote {output}");
+    return 0;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Benchmarks the server in one run and writes docs/benchmarks.md: builds Release, starts a throw-away PostgreSQL
+# cluster (default settings, fsync on), starts the server on SQLite and then on PostgreSQL (loopback, free ports, with
+# the /bench/noop baseline endpoint), measures noop/create/read/search on each, then raw Npgsql inserts of the same JSON.
+# With the defaults the whole run takes about 3 minutes. Settings (environment):
+#   BENCH_CONCURRENCY (8)  BENCH_DURATION seconds per scenario (10)  BENCH_WARMUP seconds (3)
+#   BENCH_BACKENDS ("sqlite postgres"; empty: only the raw-insert baseline)  BENCH_OUTPUT (docs/benchmarks.md)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+repo_root="$(pwd)"
+# shellcheck source=../lib/postgres.sh
+source "$repo_root/tools/lib/postgres.sh"
+
+concurrency="${BENCH_CONCURRENCY:-8}"
+duration="${BENCH_DURATION:-10}"
+warmup="${BENCH_WARMUP:-3}"
+backends="${BENCH_BACKENDS-sqlite postgres}"
+output="$(realpath -m "${BENCH_OUTPUT:-docs/benchmarks.md}")"
+command_line="BENCH_CONCURRENCY=$concurrency BENCH_DURATION=$duration BENCH_WARMUP=$warmup tools/bench/run.sh"
+
+server_dir="$repo_root/src/FhirBridge.Server/bin/Release/net10.0"
+bench_dll="$repo_root/tools/bench/FhirBridge.Bench/bin/Release/net10.0/FhirBridge.Bench.dll"
+# Every scenario: warm-up + measurement + seeding/grace; a bench process running longer than this is stuck.
+bench_timeout=$(( (warmup + duration + 20) * 5 + 60 ))
+
+log() { echo "[bench] $*" >&2; }
+fail() { log "$*"; exit 1; }
+
+work="$(mktemp -d /tmp/fhirbridge-bench.XXXXXX)"
+chmod 755 "$work"
+pg_home="$work/pg"
+pg_bindir=""
+server_pid=""
+results="$work/results.jsonl"
+status=0
+
+stop_server() {
+  if [[ -n $server_pid ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+
+cleanup() {
+  stop_server
+  if [[ -n $pg_bindir && -f $pg_home/data/postmaster.pid ]]; then
+    as_postgres "$pg_bindir/pg_ctl" -D "$pg_home/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_postgres() {
+  pg_bindir="$(find_pg_bindir)" || fail "PostgreSQL binaries not found: apt-get install -y postgresql"
+  pg_port="$(free_port)"
+  mkdir -p "$pg_home/socket"
+  [[ $(id -u) -ne 0 ]] || chown -R postgres: "$pg_home"
+  as_postgres "$pg_bindir/initdb" -D "$pg_home/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log" >&2; fail "initdb failed"; }
+  as_postgres "$pg_bindir/pg_ctl" -D "$pg_home/data" -l "$pg_home/postgres.log" -w -t 60 \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_home/socket" start >/dev/null \
+    || { cat "$pg_home/postgres.log" >&2; fail "PostgreSQL did not start"; }
+  as_postgres "$pg_bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres fhirbridge
+  pg_connection="Host=127.0.0.1;Port=$pg_port;Database=fhirbridge;Username=postgres"
+  log "PostgreSQL $("$pg_bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+}
+
+# start_server <backend>: runs the Release server on a free loopback port and waits until /bench/noop answers.
+start_server() {
+  local backend="$1" port
+  port="$(free_port)"
+  server_url="http://127.0.0.1:$port"
+  local -a env=(
+    "ASPNETCORE_URLS=$server_url" "ASPNETCORE_ENVIRONMENT=Production" "Logging__LogLevel__Default=Warning"
+    "FhirServer__BenchmarkNoopEndpoint=true"
+  )
+  if [[ $backend == postgres ]]; then
+    env+=("FHIRBRIDGE_POSTGRES=$pg_connection")
+  else
+    mkdir -p "$work/sqlite"
+    env+=("Storage__Provider=sqlite" "Storage__SqlitePath=$work/sqlite/fhirbridge.db")
+  fi
+  (cd "$server_dir" && exec env "${env[@]}" dotnet FhirBridge.Server.dll --urls "$server_url") >"$work/server-$backend.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      tail -n 40 "$work/server-$backend.log" >&2
+      fail "the server ($backend) exited during start-up"
+    fi
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$server_url/bench/noop" || true) == 204 ]]; then
+      log "server ($backend) ready at $server_url"
+      return 0
+    fi
+    sleep 0.5
+  done
+  tail -n 40 "$work/server-$backend.log" >&2
+  fail "the server ($backend) did not answer GET /bench/noop with 204 within 60 s"
+}
+
+bench() {
+  timeout "$bench_timeout" dotnet "$bench_dll" run --results "$results" \
+    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" "$@" || status=1
+}
+
+log "building Release"
+dotnet build "$repo_root/src/FhirBridge.Server" -c Release -v quiet -nologo >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; fail "building the server failed"; }
+dotnet build "$repo_root/tools/bench/FhirBridge.Bench" -c Release -v quiet -nologo >>"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; fail "building the benchmark tool failed"; }
+
+start_postgres
+for backend in $backends; do
+  start_server "$backend"
+  bench --url "$server_url" --label "$backend" --scenarios noop,create,read,search
+  stop_server
+done
+bench --postgres "$pg_connection" --label postgres --scenarios raw-insert
+
+dotnet "$bench_dll" report --results "$results" --output "$output" --command "$command_line"
+exit "$status"
