@@ -9,7 +9,7 @@ internal static class QueryString
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(string query)
     {
         var start = query.IndexOf('?', StringComparison.Ordinal);
-        var text = start >= 0 ? query[(start + 1)..] : query;
+        var text = start >= 0 && query.AsSpan(0, start).IndexOfAny('=', '&') < 0 ? query[(start + 1)..] : query;
         return text
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair =>

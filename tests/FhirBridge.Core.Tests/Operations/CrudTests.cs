@@ -73,6 +73,19 @@ public sealed class CrudTests(ServiceFixture fixture) : IClassFixture<ServiceFix
     }
 
     [Fact]
+    public async Task ConditionalCreate_CriteriaWithTypePrefix_MatchesLikeWithout()
+    {
+        var key = NewKey();
+        var first = await _service.CreateAsync("Patient", Patient(key), $"Patient?{Criteria(key)}", default);
+
+        var second = await _service.CreateAsync("Patient", Patient(key), $"Patient?{Criteria(key)}", default);
+
+        Assert.True(first.Created);
+        Assert.False(second.Created);
+        Assert.Equal(first.Stored.Id, second.Stored.Id);
+    }
+
+    [Fact]
     public async Task ConditionalCreate_SeveralMatches_IsPreconditionFailed()
     {
         var key = NewKey();
