@@ -336,6 +336,41 @@ public sealed class TransactionTests(ServiceFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Transaction_Head_AnswersWithoutTheResource()
+    {
+        var id = await CreatePatientAsync(NewKey());
+
+        var response = await RunAsync(Transaction(Entry(Bundle.HTTPVerb.HEAD, $"Patient/{id}")));
+
+        Assert.Null(response.Entry[0].Resource);
+        Assert.Equal("W/\"1\"", response.Entry[0].Response!.Etag);
+    }
+
+    [Theory]
+    [InlineData("Patient/a/_history/x")]
+    [InlineData("Patient/a/b/c/d")]
+    [InlineData("http://elsewhere.org/fhir/Patient/a")]
+    public async Task Transaction_UnsupportedUrl_IsBadRequestNamingTheUrl(string url)
+    {
+        var e = await FailsAsync(HttpStatusCode.BadRequest, () => RunAsync(Transaction(Entry(Bundle.HTTPVerb.GET, url))));
+
+        Assert.Equal("Bundle.entry[0].request.url", e.Issues[0].Expression.Single());
+    }
+
+    [Fact]
+    public async Task Transaction_MalformedIfMatch_IsBadRequest()
+    {
+        var patient = Patient(NewKey());
+        patient.Id = "im-" + NewKey();
+        var entry = Entry(Bundle.HTTPVerb.PUT, $"Patient/{patient.Id}", patient);
+        entry.Request!.IfMatch = "soon";
+
+        var e = await FailsAsync(HttpStatusCode.BadRequest, () => RunAsync(Transaction(entry)));
+
+        Assert.Equal("Bundle.entry[0].request.ifMatch", e.Issues[0].Expression.Single());
+    }
+
+    [Fact]
     public async Task Transaction_GetUnknown_FailsTheTransaction()
     {
         var key = NewKey();
