@@ -10,6 +10,8 @@ public interface ISearchQueryParser
     /// Unknown or malformed parameters: with <paramref name="strict"/> a <see cref="Errors.BadRequestException"/> naming each one;
     /// otherwise they are left out and described in <see cref="ParsedSearch.Warnings"/>.
     /// Result parameters (_count, _sort, _include, _revinclude, _total, _summary, _elements, _page, _format, _pretty) are understood too.
+    /// <paramref name="baseUrl"/> is this server's FHIR base (e.g. https://x.fi/fhir): an absolute reference value under it
+    /// is read as Type/id; other absolute URLs stay URLs. Null when unknown.
     /// </summary>
     ParsedSearch Parse(string resourceType, IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict, Uri? baseUrl);
 }
