@@ -37,7 +37,16 @@ public interface IResourceService
 /// <summary>What the service knows about the request that HTTP carries.</summary>
 /// <param name="BaseUrl">The FHIR base as the client sees it, e.g. http://localhost:8080/fhir (no trailing slash).</param>
 /// <param name="StrictHandling">Prefer: handling=strict — unknown/malformed search parameters are a 400 instead of a warning.</param>
-public sealed record RequestContext(Uri BaseUrl, bool StrictHandling);
+/// <param name="Return">Prefer: return=… — what a transaction/batch response entry carries for a write.</param>
+public sealed record RequestContext(Uri BaseUrl, bool StrictHandling, ReturnPreference Return = ReturnPreference.Representation);
+
+/// <summary>Prefer: return (https://hl7.org/fhir/R4/http.html#ops): the body a write answers with.</summary>
+public enum ReturnPreference
+{
+    Representation,
+    Minimal,
+    OperationOutcome,
+}
 
 /// <summary>The result of an interaction on one resource.</summary>
 /// <param name="Stored">The version created, read, updated or deleted (drives ETag, Last-Modified, Location).</param>
