@@ -105,5 +105,5 @@ internal static class BundleBuilder
         [.. applied.Where(p => p.Key != PageParameter), new(PageParameter, token)];
 
     private static string Url(string url, IReadOnlyList<KeyValuePair<string, string>> parameters) =>
-        parameters.Count == 0 ? url : $"{url}?{QueryString.Format(parameters)}";
+        parameters.Count == 0 ? url : $"{url}?{UrlQuery.Format(parameters)}";
 }

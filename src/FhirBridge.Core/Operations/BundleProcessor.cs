@@ -208,7 +208,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
 
     private async Task<Bundle.EntryComponent> ReadAsync(IStoreSession session, EntryRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var parameters = QueryString.Parse(request.Query);
+        var parameters = UrlQuery.Parse(request.Query);
         StoredResource? stored = null;
         Resource resource;
         switch (request.Kind)

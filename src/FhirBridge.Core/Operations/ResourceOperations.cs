@@ -133,7 +133,7 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
         ResourceRules.EnsureServed(type);
 
         // A condition is parsed strictly: silently dropping an unknown parameter would widen the match.
-        var parsed = parser.Parse(type, QueryString.Parse(criteria), strict: true, baseUrl);
+        var parsed = parser.Parse(type, UrlQuery.Parse(criteria), strict: true, baseUrl);
         if (parsed.Query.Criteria.Count == 0)
         {
             throw new BadRequestException($"The condition '{criteria}' has no search criteria.");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Fhir;
+using FhirBridge.Core.Operations;
 using FhirBridge.Server.Configuration;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,7 +52,7 @@ internal sealed class FhirRequestReader(IOptions<FhirServerOptions> options)
         }
 
         var text = await ReadTextAsync(request, cancellationToken);
-        return QueryParameters.Parse(text);
+        return UrlQuery.Parse(text);
     }
 
     // null = no Content-Type; a type that is neither FHIR JSON nor XML, or a charset other than UTF-8, is a 415.

@@ -3,7 +3,7 @@ using System.Text;
 namespace FhirBridge.Core.Operations;
 
 /// <summary>Splits and builds URL query strings as FHIR search uses them (repeated names kept, in order).</summary>
-internal static class QueryString
+public static class UrlQuery
 {
     /// <summary>The name/value pairs of "a=1&amp;b=2", percent-decoded; a leading "?" or "[type]?" is skipped.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(string query)
