@@ -121,7 +121,7 @@ internal static class SearchValueParser
 
         return Prefixes.TryGetValue(raw[..2], out var prefix)
             ? (prefix, raw[2..])
-            : throw SearchParameterException.Invalid($"'{raw[..2]}' is not a search prefix: expected eq, ne, gt, lt, ge, le, sa, eb or ap.");
+            : throw SearchParameterException.Invalid($"'{raw}' is not a valid value: '{raw[..2]}' is not a search prefix (eq, ne, gt, lt, ge, le, sa, eb, ap) and a value starts with a digit.");
     }
 
     private static decimal Decimal(string text, string raw) =>
