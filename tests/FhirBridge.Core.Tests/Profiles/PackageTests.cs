@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Core.Tests.Profiles;
@@ -65,7 +66,7 @@ public sealed class PackageTests
     {
         // Test henkilötunnus values have 9 as the 8th character; a real person's code never may appear here.
         var codes = ProfilePackage.ResourceFiles
-            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(ProfilePackage.ReadText(f), @"\b\d{6}[-+A]\d{3}[0-9A-Y]\b"))
+            .SelectMany(f => Regex.Matches(ProfilePackage.ReadText(f), @"\b\d{6}[-+A]\d{3}[0-9A-Y]\b"))
             .Select(m => m.Value)
             .ToList();
 

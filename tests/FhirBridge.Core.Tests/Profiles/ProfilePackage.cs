@@ -30,12 +30,13 @@ internal static class ProfilePackage
     public static IReadOnlyList<string> ExampleFiles { get; } =
         ResourceFiles.Where(IsExample).Select(f => f["examples/".Length..]).ToList();
 
-    private static readonly Lazy<FrozenDictionary<string, Resource>> Parsed = new(() =>
-        ResourceFiles.ToFrozenDictionary(f => f, f => FhirSerializer.ParseJson(ReadText(f))));
+    // One lazy parse per file, so a broken file fails its own tests rather than every test.
+    private static readonly FrozenDictionary<string, Lazy<Resource>> Parsed =
+        ResourceFiles.ToFrozenDictionary(f => f, f => new Lazy<Resource>(() => FhirSerializer.ParseJson(ReadText(f))));
 
     /// <summary>The package's definitions (everything outside examples/).</summary>
     public static IReadOnlyList<Resource> Definitions =>
-        [.. Parsed.Value.Where(p => !IsExample(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
+        [.. ResourceFiles.Where(f => !IsExample(f)).Select(Load)];
 
     public static IEnumerable<StructureDefinition> StructureDefinitions => Definitions.OfType<StructureDefinition>();
 
@@ -44,7 +45,7 @@ internal static class ProfilePackage
 
     public static string ReadText(string relativePath) => File.ReadAllText(Path.Combine(Folder, relativePath));
 
-    public static Resource Load(string relativePath) => Parsed.Value[relativePath];
+    public static Resource Load(string relativePath) => Parsed[relativePath].Value;
 
     public static Resource LoadExample(string file) => Load("examples/" + file);
 

@@ -15,7 +15,8 @@ internal static class R4Model
         {
             var name = steps[i].EndsWith("[x]", StringComparison.Ordinal) ? steps[i][..^3] : steps[i];
             var property = mapping.FindMappedElementByName(name);
-            if (property is null)
+            // The SDK's lookup ignores case; FHIR element names do not.
+            if (property is null || property.Name != name)
             {
                 return false;
             }
