@@ -88,4 +88,16 @@ public abstract partial class FhirApiTests
     {
         await FhirTest.AssertOutcomeAsync(await Http.PostAsync("/fhir", FhirTest.Json(FhirTest.Patient("Kanta"))), HttpStatusCode.BadRequest);
     }
+
+    [Theory]
+    [InlineData("collection")]
+    [InlineData("transaction-response")]
+    public async Task Bundle_of_another_type_is_400_naming_the_type_by_its_code(string type)
+    {
+        var body = $"{{\"resourceType\":\"Bundle\",\"type\":\"{type}\"}}";
+
+        var outcome = await FhirTest.AssertOutcomeAsync(await Http.PostAsync("/fhir", FhirTest.Json(body)), HttpStatusCode.BadRequest);
+
+        Assert.Contains(outcome.Issue, i => i.Diagnostics!.Contains($"'{type}'", StringComparison.Ordinal));
+    }
 }

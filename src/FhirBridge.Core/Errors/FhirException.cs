@@ -28,7 +28,8 @@ public class FhirException : Exception
         OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType code, string message, string? expression = null)
     {
         var issue = new OperationOutcome.IssueComponent { Severity = severity, Code = code, Diagnostics = message };
-        if (expression is not null)
+        // An empty string is not a valid FHIR string (https://hl7.org/fhir/R4/datatypes.html#string): a root-level location has none.
+        if (!string.IsNullOrEmpty(expression))
         {
             issue.Expression = [expression];
         }

@@ -4,6 +4,7 @@ using System.Xml;
 using FhirBridge.Core.Errors;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
 
 namespace FhirBridge.Core.Fhir;
 
@@ -12,6 +13,8 @@ public static class FhirSerializer
 {
     /// <summary>Deepest JSON/XML nesting accepted; deeper bodies are rejected with 400 before they exhaust the stack.</summary>
     public const int MaxDepth = 64;
+
+    private const string JsonWhitespace = " \t\r\n";
 
     // Firely: converter options are expensive to build, so every instance here is built once and reused.
     private static readonly JsonSerializerOptions CompactOptions = new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector);
@@ -22,14 +25,25 @@ public static class FhirSerializer
     /// <summary>Parses a JSON resource; throws <see cref="BadRequestException"/> saying what is wrong and where.</summary>
     public static Resource ParseJson(string json)
     {
+        // A resource is a JSON object (https://hl7.org/fhir/R4/json.html); Firely fails on any other root with a bare InvalidOperationException.
+        if (!json.AsSpan().TrimStart(JsonWhitespace).StartsWith("{", StringComparison.Ordinal))
+        {
+            throw new BadRequestException("The body must be a JSON object holding a FHIR resource.");
+        }
+
         try
         {
-            return JsonSerializer.Deserialize<Resource>(json, CompactOptions)
-                ?? throw new BadRequestException("The body is empty or 'null': expected a FHIR resource.");
+            // Not null: the root is an object.
+            return JsonSerializer.Deserialize<Resource>(json, CompactOptions)!;
         }
         catch (DeserializationFailedException e)
         {
             throw new BadRequestException(ToIssues(e));
+        }
+        catch (CodedException e)
+        {
+            // Firely's POCO validation runs inside the converter and can throw directly, e.g. "contained" given as an object.
+            throw new BadRequestException(e.Message);
         }
         catch (JsonException e)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Storage;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 
 namespace FhirBridge.Core.Operations;
 
@@ -17,7 +18,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
     {
         Bundle.BundleType.Transaction => TransactionAsync(bundle, context, cancellationToken),
         Bundle.BundleType.Batch => BatchAsync(bundle, context, cancellationToken),
-        _ => throw new BadRequestException($"Bundle.type must be transaction or batch, not '{bundle.Type?.ToString() ?? "missing"}'.", "Bundle.type"),
+        _ => throw new BadRequestException($"Bundle.type must be transaction or batch, not '{bundle.Type?.GetLiteral() ?? "missing"}'.", "Bundle.type"),
     };
 
     private async Task<Bundle> TransactionAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken)
