@@ -99,7 +99,11 @@ public abstract partial class FhirApiTests
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Core.Fhir.FhirSerializer.ToJson(FhirTest.Patient("Mediatyyppi"))));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        await FhirTest.AssertOutcomeAsync(await Http.PostAsync("/fhir/Patient", content), HttpStatusCode.UnsupportedMediaType);
+        var outcome = await FhirTest.AssertOutcomeAsync(await Http.PostAsync("/fhir/Patient", content), HttpStatusCode.UnsupportedMediaType);
+
+        // The message names what was wrong: the media type or its charset.
+        var named = contentType.Contains("charset", StringComparison.Ordinal) ? "iso-8859-1" : contentType;
+        Assert.Contains(outcome.Issue, i => i.Diagnostics is { } d && d.Contains(named, StringComparison.Ordinal));
     }
 
     [Fact]

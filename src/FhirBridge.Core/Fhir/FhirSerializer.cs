@@ -5,6 +5,7 @@ using FhirBridge.Core.Errors;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
+using Hl7.Fhir.Validation;
 
 namespace FhirBridge.Core.Fhir;
 
@@ -16,11 +17,18 @@ public static class FhirSerializer
 
     private const string JsonWhitespace = " \t\r\n";
 
+    // Narrative XHTML must follow https://hl7.org/fhir/R4/narrative.html#xhtml (no script, no event attributes):
+    // Firely skips that check by default, which would let stored markup run in the clients that display it.
+    private const NarrativeValidationKind Narrative = NarrativeValidationKind.FhirXhtml;
+
     // Firely: converter options are expensive to build, so every instance here is built once and reused.
-    private static readonly JsonSerializerOptions CompactOptions = new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector);
-    private static readonly JsonSerializerOptions PrettyOptions = new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector).Pretty();
+    private static readonly JsonSerializerOptions CompactOptions = JsonOptions();
+    private static readonly JsonSerializerOptions PrettyOptions = JsonOptions().Pretty();
     private static readonly FhirXmlDeserializer XmlDeserializer = new(new DeserializerSettings());
     private static readonly FhirXmlSerializer XmlWriter = new();
+
+    private static JsonSerializerOptions JsonOptions() =>
+        new JsonSerializerOptions { MaxDepth = MaxDepth }.ForFhir(ModelInfo.ModelInspector, new FhirJsonConverterOptions { NarrativeValidation = Narrative });
 
     /// <summary>Parses a JSON resource; throws <see cref="BadRequestException"/> saying what is wrong and where.</summary>
     public static Resource ParseJson(string json)
@@ -59,7 +67,7 @@ public static class FhirSerializer
         {
             using var reader = XmlReader.Create(new StringReader(xml), settings);
             RejectDeepXml(xml, settings);
-            return XmlDeserializer.DeserializeResource(reader);
+            return RejectUnsafeNarrative(XmlDeserializer.DeserializeResource(reader));
         }
         catch (DeserializationFailedException e)
         {
@@ -102,6 +110,22 @@ public static class FhirSerializer
         FhirXmlException x => x.InstancePath,
         _ => null,
     };
+
+    // The XML deserializer ignores DeserializerSettings.NarrativeValidation (the JSON one honours it), so XML
+    // narratives are checked here against the same rules.
+    private static Resource RejectUnsafeNarrative(Resource resource)
+    {
+        var narratives = resource.ToPocoNode().DescendantsAndSelf().Select(n => n.Poco).OfType<Narrative>();
+        foreach (var narrative in narratives)
+        {
+            if (narrative.Div is { } div && !XHtml.IsValidNarrativeXhtml(div, out _, out var errors))
+            {
+                throw new BadRequestException($"The narrative is not valid FHIR XHTML (https://hl7.org/fhir/R4/narrative.html#xhtml): {string.Join(" ", errors)}");
+            }
+        }
+
+        return resource;
+    }
 
     // XmlReader has no depth limit of its own; walk once before deserializing.
     private static void RejectDeepXml(string xml, XmlReaderSettings settings)

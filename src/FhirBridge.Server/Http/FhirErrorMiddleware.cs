@@ -51,6 +51,9 @@ internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErro
         StatusCodes.Status404NotFound => Outcome(OperationOutcome.IssueType.NotFound, $"No FHIR endpoint at {http.Request.Path}."),
         StatusCodes.Status405MethodNotAllowed => Outcome(
             OperationOutcome.IssueType.NotSupported, $"{http.Request.Method} is not allowed on {http.Request.Path} (allowed: {http.Response.Headers.Allow})."),
+        StatusCodes.Status415UnsupportedMediaType => Outcome(
+            OperationOutcome.IssueType.NotSupported,
+            $"Content-Type '{http.Request.ContentType}' is not supported: send application/fhir+json or application/fhir+xml."),
         _ => Outcome(OperationOutcome.IssueType.Processing, $"The request failed with status {http.Response.StatusCode}."),
     };
 
