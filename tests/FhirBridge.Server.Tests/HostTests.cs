@@ -73,6 +73,33 @@ public sealed class HostTests
         }
     }
 
+    [Fact]
+    public async Task Page_size_settings_apply_to_search_and_history()
+    {
+        var server = SqliteFhirServer.With(new Dictionary<string, string?> { ["FhirServer:DefaultPageSize"] = "2", ["FhirServer:MaxPageSize"] = "3" });
+        try
+        {
+            var client = server.Factory.CreateClient();
+            for (var i = 0; i < 4; i++)
+            {
+                var created = await client.PostAsync("/fhir/Patient", FhirTest.Json(FhirTest.Patient($"Sivukoko{i}")));
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+
+            var byDefault = await FhirTest.ReadAsync<Hl7.Fhir.Model.Bundle>(await client.GetAsync("/fhir/Patient"));
+            var clamped = await FhirTest.ReadAsync<Hl7.Fhir.Model.Bundle>(await client.GetAsync("/fhir/Patient?_count=50"));
+            var history = await FhirTest.ReadAsync<Hl7.Fhir.Model.Bundle>(await client.GetAsync("/fhir/Patient/_history?_count=50"));
+
+            Assert.Equal(2, byDefault.Entry.Count);
+            Assert.Equal(3, clamped.Entry.Count);
+            Assert.Equal(3, history.Entry.Count);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     private static StorageHostOptions StorageOptionsFrom(Dictionary<string, string?> settings) =>
         Provider(settings).GetRequiredService<IOptions<StorageHostOptions>>().Value;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Search;
 
 namespace FhirBridge.Core.Operations;
 
@@ -9,10 +10,10 @@ internal sealed record HistoryRequest(DateTimeOffset? Since, int Count, string? 
     private static readonly HashSet<string> FormatParameters = new(["_format", "_pretty"], StringComparer.Ordinal);
 
     /// <summary>Malformed values are a 400; unknown parameters too with <paramref name="strict"/>, else they are ignored.</summary>
-    public static HistoryRequest Parse(IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict, ResourceServiceOptions options)
+    public static HistoryRequest Parse(IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict, PageSizes pageSizes)
     {
         DateTimeOffset? since = null;
-        var count = options.DefaultPageSize;
+        var count = pageSizes.Default;
         string? page = null;
         var applied = new List<KeyValuePair<string, string>>();
         foreach (var (name, raw) in parameters)
@@ -24,7 +25,7 @@ internal sealed record HistoryRequest(DateTimeOffset? Since, int Count, string? 
                     since = ParseInstant(value);
                     break;
                 case "_count":
-                    count = Math.Min(ParseCount(value), options.MaxPageSize);
+                    count = Math.Min(ParseCount(value), pageSizes.Max);
                     value = count.ToString(CultureInfo.InvariantCulture);
                     break;
                 case "_page":

@@ -6,7 +6,7 @@ using Hl7.Fhir.Model;
 namespace FhirBridge.Core.Operations;
 
 /// <summary>search and history evaluated inside a caller's store session (alone, or as a transaction's GET entries).</summary>
-internal sealed class QueryOperations(ISearchQueryParser parser, ResourceServiceOptions options)
+internal sealed class QueryOperations(ISearchQueryParser parser, PageSizes pageSizes)
 {
     public async Task<SearchResult> SearchAsync(
         IStoreSession session, string type, IReadOnlyList<KeyValuePair<string, string>> parameters, RequestContext context, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ internal sealed class QueryOperations(ISearchQueryParser parser, ResourceService
             path = $"{type}/{id}/_history";
         }
 
-        var request = HistoryRequest.Parse(parameters, context.StrictHandling, options);
+        var request = HistoryRequest.Parse(parameters, context.StrictHandling, pageSizes);
         var page = await session.HistoryAsync(new HistoryQuery(type, id, request.Since, request.Count, request.PageToken), cancellationToken);
         return BundleBuilder.History(context.BaseUrl, path, request.Applied, page);
     }

@@ -13,11 +13,11 @@ public sealed class ResourceService : IResourceService
     private readonly BundleProcessor _bundles;
 
     public ResourceService(
-        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, ResourceServiceOptions options)
+        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes)
     {
         _store = store;
         _resources = new ResourceOperations(parser, extractor, time);
-        _queries = new QueryOperations(parser, options);
+        _queries = new QueryOperations(parser, pageSizes);
         _bundles = new BundleProcessor(store, _resources, _queries);
     }
 

@@ -9,11 +9,8 @@ namespace FhirBridge.Core.Search;
 /// Collects the result parameters of one search (https://hl7.org/fhir/R4/search.html#return): _count, _sort, _total,
 /// _summary, _elements, _page (once each) and _include/_revinclude (repeatable, with :iterate).
 /// </summary>
-internal sealed partial class ResultParameters(ISearchParameterRegistry registry, string resourceType)
+internal sealed partial class ResultParameters(ISearchParameterRegistry registry, string resourceType, PageSizes pageSizes)
 {
-    public const int DefaultCount = 20;
-    public const int MaxCount = 1000;
-
     private static readonly FrozenSet<string> Names = ["_count", "_sort", "_total", "_summary", "_elements", "_page", "_include", "_revinclude"];
 
     private static readonly FrozenSet<SearchParamType> Sortable =
@@ -69,8 +66,8 @@ internal sealed partial class ResultParameters(ISearchParameterRegistry registry
         {
             case "_count":
                 _count = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-                    ? Math.Min(count, MaxCount)
-                    : throw SearchParameterException.Invalid($"_count must be a whole number from 0 to {MaxCount}, not '{value}'.");
+                    ? Math.Min(count, pageSizes.Max)
+                    : throw SearchParameterException.Invalid($"_count must be a whole number from 0 to {pageSizes.Max}, not '{value}'.");
                 return _count.Value.ToString(CultureInfo.InvariantCulture);
             case "_total":
                 _total = Totals.TryGetValue(value, out var total) ? total : throw SearchParameterException.Invalid($"_total takes none, estimate or accurate, not '{value}'.");
@@ -98,7 +95,7 @@ internal sealed partial class ResultParameters(ISearchParameterRegistry registry
             resourceType,
             criteria,
             _sort,
-            countOnly ? 0 : _count ?? DefaultCount,
+            countOnly ? 0 : _count ?? pageSizes.Default,
             countOnly ? TotalMode.Accurate : _total ?? TotalMode.None,
             _includes,
             _revIncludes,

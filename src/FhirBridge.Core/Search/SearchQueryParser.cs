@@ -6,10 +6,12 @@ namespace FhirBridge.Core.Search;
 /// Parses URL search parameters into a <see cref="SearchQuery"/> per https://hl7.org/fhir/R4/search.html: every
 /// registry parameter with prefixes and modifiers, one-level chains, _has, and the result parameters.
 /// </summary>
-public sealed class SearchQueryParser(ISearchParameterRegistry registry) : ISearchQueryParser
+public sealed class SearchQueryParser(ISearchParameterRegistry registry, PageSizes pageSizes) : ISearchQueryParser
 {
-    public const int DefaultCount = ResultParameters.DefaultCount;
-    public const int MaxCount = ResultParameters.MaxCount;
+    public SearchQueryParser(ISearchParameterRegistry registry)
+        : this(registry, new PageSizes())
+    {
+    }
 
     // Presentation only: the HTTP layer reads them; they neither filter nor appear as warnings.
     private static readonly FrozenSet<string> Presentation = ["_format", "_pretty"];
@@ -19,7 +21,7 @@ public sealed class SearchQueryParser(ISearchParameterRegistry registry) : ISear
     public ParsedSearch Parse(string resourceType, IReadOnlyList<KeyValuePair<string, string>> parameters, bool strict, Uri? baseUrl)
     {
         var problems = new SearchProblems(strict);
-        var results = new ResultParameters(registry, resourceType);
+        var results = new ResultParameters(registry, resourceType, pageSizes);
         var criteria = new List<SearchCriterion>();
         var applied = new List<KeyValuePair<string, string>>();
         foreach (var (key, value) in parameters)

@@ -22,18 +22,19 @@ internal static class FhirBridgeServices
 
         services.AddSingleton<ISearchParameterRegistry, SearchParameterRegistry>();
         services.AddSingleton<IIndexExtractor, IndexExtractor>();
-        services.AddSingleton<ISearchQueryParser, SearchQueryParser>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FhirServerOptions>>().Value;
-            return new ResourceServiceOptions(options.DefaultPageSize, options.MaxPageSize);
+            return new PageSizes(options.DefaultPageSize, options.MaxPageSize);
         });
+        services.AddSingleton<ISearchQueryParser>(sp => new SearchQueryParser(
+            sp.GetRequiredService<ISearchParameterRegistry>(), sp.GetRequiredService<PageSizes>()));
         services.AddSingleton<IResourceService>(sp => new ResourceService(
             sp.GetRequiredService<IResourceStore>(),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ResourceServiceOptions>()));
+            sp.GetRequiredService<PageSizes>()));
 
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<FhirRequestReader>();

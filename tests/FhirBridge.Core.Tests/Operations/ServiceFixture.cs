@@ -26,7 +26,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             new IndexExtractor(registry),
             new SearchQueryParser(registry),
             TimeProvider.System,
-            new ResourceServiceOptions(DefaultPageSize: 10, MaxPageSize: MaxPageSize));
+            new PageSizes(Default: 10, Max: MaxPageSize));
     }
 
     public async Task DisposeAsync()

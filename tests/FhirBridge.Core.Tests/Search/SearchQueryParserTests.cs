@@ -31,7 +31,7 @@ public sealed class SearchQueryParserTests
         var parsed = Parse("Patient");
 
         Assert.Equal("Patient", parsed.Query.ResourceType);
-        Assert.Equal(SearchQueryParser.DefaultCount, parsed.Query.Count);
+        Assert.Equal(new PageSizes().Default, parsed.Query.Count);
         Assert.Equal(TotalMode.None, parsed.Query.Total);
         Assert.Null(parsed.Query.PageToken);
         Assert.Empty(parsed.Query.Criteria);
