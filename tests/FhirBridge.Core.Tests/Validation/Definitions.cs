@@ -7,9 +7,9 @@ namespace FhirBridge.Core.Tests.Validation;
 /// <summary>Small inline StructureDefinitions, ValueSets and CodeSystems for the validation tests.</summary>
 internal static partial class Definitions
 {
-    public const string Canonical = "https://test.fhirbridge.fi/fhir/";
+    public const string TestCanonicalBase = "https://test.fhirbridge.fi/fhir/";
 
-    public static string Url(string name) => $"{Canonical}StructureDefinition/{name}";
+    public static string Url(string name) => $"{TestCanonicalBase}StructureDefinition/{name}";
 
     public static StructureDefinition Profile(string name, string type, params ElementDefinition[] elements) =>
         Derived(name, type, $"http://hl7.org/fhir/StructureDefinition/{type}", elements);
@@ -58,7 +58,7 @@ internal static partial class Definitions
 
     public static CodeSystem Codes(string name, params string[] codes) => new()
     {
-        Url = $"{Canonical}CodeSystem/{name}",
+        Url = $"{TestCanonicalBase}CodeSystem/{name}",
         Status = PublicationStatus.Active,
         Content = CodeSystemContentMode.Complete,
         Concept = [.. codes.Select(c => new CodeSystem.ConceptDefinitionComponent { Code = c, Display = c })],
@@ -66,7 +66,7 @@ internal static partial class Definitions
 
     public static ValueSet WholeSystem(string name, string system) => new()
     {
-        Url = $"{Canonical}ValueSet/{name}",
+        Url = $"{TestCanonicalBase}ValueSet/{name}",
         Status = PublicationStatus.Active,
         Compose = new ValueSet.ComposeComponent { Include = [new ValueSet.ConceptSetComponent { System = system }] },
     };
