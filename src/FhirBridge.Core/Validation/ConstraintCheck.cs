@@ -52,7 +52,7 @@ internal static class ConstraintCheck
         return values switch
         {
             [] => false,
-            [{ Poco: FhirBoolean { Value: { } value } }] => value,
+            [{ Poco: PrimitiveType { JsonValue: bool value } }] => value,
             _ => true,
         };
     }
