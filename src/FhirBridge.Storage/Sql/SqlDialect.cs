@@ -49,6 +49,12 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public abstract DbFailure Classify(Exception exception);
 
+    /// <summary>
+    /// Whether a write and the statements that depend on its row can be one statement of data-modifying CTEs
+    /// (<c>WITH written AS (INSERT ... RETURNING rid), ...</c>); otherwise they are separate statements that find the row again.
+    /// </summary>
+    public virtual bool ChainsWritesInOneStatement => false;
+
     /// <summary>The SQL expression that stores a JSON text parameter in the body column.</summary>
     public virtual string JsonValue(string parameter) => parameter;
 

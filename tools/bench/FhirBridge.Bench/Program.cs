@@ -5,15 +5,17 @@ using Npgsql;
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
 //                        [--concurrency 8] [--duration 10] [--warmup 3] [--seed 200]
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
-//   FhirBridge.Bench report --results r.jsonl --output docs/benchmarks.md --command "tools/bench/run.sh"
+//   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
+//   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
 try
 {
     var (command, options) = Arguments.Parse(args);
     return command switch
     {
         "run" => await RunAsync(BenchOptions.Parse(options)),
+        "extraction" => await ExtractionAsync(options),
         "report" => await ReportAsync(options),
-        _ => throw new ArgumentException($"Unknown command '{command}': use run or report."),
+        _ => throw new ArgumentException($"Unknown command '{command}': use run, extraction or report."),
     };
 }
 catch (ArgumentException e)
@@ -70,11 +72,29 @@ static async Task<int> RunAsync(BenchOptions options)
     return failed ? 1 : 0;
 }
 
+static async Task<int> ExtractionAsync(IReadOnlyDictionary<string, string> options)
+{
+    var resultsPath = BenchOptions.Require(options, "results");
+    foreach (var result in ExtractionBenchmark.Run(BenchOptions.Require(options, "examples")))
+    {
+        Console.WriteLine(
+            $"{result.Example,-40} {result.IndexEntries,4} entries  parse {result.ParseUs,8:F1} µs  extract {result.ExtractUs,8:F1} µs  " +
+            $"serialize {result.SerializeUs,8:F1} µs  first extraction {result.FirstExtractionMs,7:F1} ms");
+        await ResultsFile.AppendAsync(resultsPath, result);
+    }
+
+    return 0;
+}
+
 static async Task<int> ReportAsync(IReadOnlyDictionary<string, string> options)
 {
-    var results = await ResultsFile.ReadAsync(BenchOptions.Require(options, "results"));
+    var results = await ResultsFile.ReadAsync<ScenarioResult>(BenchOptions.Require(options, "results"));
+    var extraction = options.TryGetValue("extraction", out var extractionPath)
+        ? await ResultsFile.ReadAsync<ExtractionResult>(extractionPath)
+        : [];
     var markdown = ReportWriter.Render(
         results,
+        extraction,
         MachineInfo.Current(),
         options.GetValueOrDefault("command", "tools/bench/run.sh"),
         DateTimeOffset.UtcNow);

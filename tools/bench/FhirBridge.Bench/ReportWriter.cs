@@ -6,7 +6,8 @@ namespace FhirBridge.Bench;
 /// <summary>Renders the results of one benchmark run as the markdown page docs/benchmarks.md.</summary>
 internal static class ReportWriter
 {
-    public static string Render(IReadOnlyList<ScenarioResult> results, MachineInfo machine, string command, DateTimeOffset date)
+    public static string Render(
+        IReadOnlyList<ScenarioResult> results, IReadOnlyList<ExtractionResult> extraction, MachineInfo machine, string command, DateTimeOffset date)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks")
@@ -31,6 +32,7 @@ internal static class ReportWriter
 
         AppendRatios(md, results);
         AppendErrors(md, results);
+        AppendExtraction(md, extraction);
         return md.ToString();
     }
 
@@ -66,6 +68,39 @@ internal static class ReportWriter
         {
             md.AppendLine(Invariant($"- {r.Label} {r.Scenario}: {r.FirstError}"));
         }
+    }
+
+    private static void AppendExtraction(StringBuilder md, IReadOnlyList<ExtractionResult> extraction)
+    {
+        if (extraction.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine()
+            .AppendLine("## Search-index extraction")
+            .AppendLine()
+            .AppendLine("CPU cost per resource of the example resources in `tests/FhirBridge.Server.Tests/Examples`, on one thread:")
+            .AppendLine("median per-call time over rounds of back-to-back calls (`FhirBridge.Bench extraction`). Parse is")
+            .AppendLine("`FhirSerializer.ParseJson`, extract is `IndexExtractor.Extract` on the parsed resource, serialize is")
+            .AppendLine("`FhirSerializer.ToJson`. The first extraction of a type also compiles its FHIRPath expressions (once per process).")
+            .AppendLine()
+            .AppendLine("| Example | JSON chars | Index entries | Parse (µs) | Extract (µs) | Serialize (µs) | Extract / parse | First extraction (ms) |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var e in extraction)
+        {
+            md.AppendLine(Invariant(
+                $"| {e.Example} | {e.JsonChars} | {e.IndexEntries} | {e.ParseUs:F1} | {e.ExtractUs:F1} | {e.SerializeUs:F1} | {e.ExtractUs / e.ParseUs:F2} | {e.FirstExtractionMs:F1} |"));
+        }
+
+        md.AppendLine(Invariant(
+            $"| **median** | | | {Median(extraction.Select(e => e.ParseUs))} | {Median(extraction.Select(e => e.ExtractUs))} | {Median(extraction.Select(e => e.SerializeUs))} | {Median(extraction.Select(e => e.ExtractUs / e.ParseUs))} | |"));
+    }
+
+    private static string Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return Invariant($"{sorted[sorted.Length / 2]:F2}");
     }
 
     private static string Ratio(ScenarioResult numerator, ScenarioResult? denominator) =>
