@@ -42,6 +42,9 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>Waits until this process may run a transaction of <paramref name="kind"/>; the result (if any) is disposed when it ends.</summary>
+    public virtual ValueTask<IDisposable?> EnterAsync(TransactionKind kind, CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     public abstract ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, TransactionKind kind, CancellationToken cancellationToken);
 
     /// <summary>One-time database preparation before migrations (outside any transaction).</summary>

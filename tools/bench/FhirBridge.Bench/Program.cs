@@ -3,7 +3,7 @@ using Npgsql;
 
 // Usage:
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
-//                        [--concurrency 8] [--duration 10] [--warmup 3] [--seed 200]
+//                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
 //   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
@@ -36,7 +36,7 @@ static async Task<int> RunAsync(BenchOptions options)
         ? NpgsqlDataSource.Create(connectionString)
         : null;
     var seeded = new SeededPatients(http, options.SeedCount);
-    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration);
+    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration, options.Repetitions);
     var failed = false;
 
     foreach (var name in options.Scenarios)
@@ -59,13 +59,13 @@ static async Task<int> RunAsync(BenchOptions options)
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException)
         {
             // A scenario that cannot even start is reported as such; the others still run.
-            result = new ScenarioResult(options.Label, name, options.Concurrency, 0, 0, 1, 0, 0, 0, 0, $"not run: {e.Message}");
+            result = ScenarioResult.NotRun(options.Label, name, options.Concurrency, e.Message);
         }
 
         failed |= result.Errors > 0 || result.Requests == 0;
         Console.WriteLine(
             $"{result.Label,-10} {result.Scenario,-10} {result.Throughput,10:F0} req/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  " +
-            $"{result.Requests} ok, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
+            $"(median of {result.Repetitions.Count})  {result.Requests} ok, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
         await ResultsFile.AppendAsync(options.ResultsPath, result);
     }
 
