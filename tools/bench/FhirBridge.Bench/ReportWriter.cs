@@ -38,6 +38,7 @@ internal static class ReportWriter
 
         AppendRatios(md, results);
         AppendErrors(md, results);
+        AppendWritePathNotes(md);
         AppendExtraction(md, extraction);
         return md.ToString();
     }
@@ -74,6 +75,10 @@ internal static class ReportWriter
                 ? Invariant($"- {create.Label}: no baseline was measured.")
                 : Invariant($"- {create.Label}: create {create.Throughput:F0} req/s is {Ratio(create, slower)} of {slower.Scenario} ({slower.Throughput:F0} req/s): aim {(create.Throughput >= 0.5 * slower.Throughput ? "met" : "not met")}."));
         }
+
+        md.AppendLine()
+            .AppendLine("create is bound by CPU (the server's request handling and PostgreSQL's index maintenance, see below), raw-insert")
+            .AppendLine("mostly by WAL flushes, so the ratio drops further whenever other work takes CPU from the machine during the run.");
     }
 
     private static ScenarioResult? NoopOf(IReadOnlyList<ScenarioResult> results, string label) =>
@@ -93,6 +98,28 @@ internal static class ReportWriter
             md.AppendLine(Invariant($"- {r.Label} {r.Scenario}: {r.FirstError}"));
         }
     }
+
+    private static void AppendWritePathNotes(StringBuilder md) =>
+        md.AppendLine()
+            .AppendLine("## What a create costs, and what was done about it")
+            .AppendLine()
+            .AppendLine("- A create is, per request: HTTP and strict JSON parsing, a deep copy, search-index extraction (28 index rows for this")
+            .AppendLine("  Patient, each row in a table with two or three B-tree indexes), JSON serialization for storage and again for the")
+            .AppendLine("  response, and two database round trips (`BEGIN` + one write statement, then `COMMIT` with its WAL flush).")
+            .AppendLine("  `raw-insert` is one autocommit round trip writing one row with one index and no server process in between, so on")
+            .AppendLine("  two shared cores the server's own CPU (and PostgreSQL's extra index work) is what separates the two.")
+            .AppendLine("- PostgreSQL writers run SERIALIZABLE. Originally the write statements found the new row again with `SELECT ... FROM")
+            .AppendLine("  resource WHERE type/id/version`, and every index row had a foreign key to `resource`: both are reads whose predicate")
+            .AppendLine("  locks cover the last index page that every concurrent create inserts into, so concurrent creates failed each other")
+            .AppendLine("  (432 serialization failures for about 800 creates with 8 workers; the store retried them, and some requests ran out")
+            .AppendLine("  of retries with 409). The write is now one statement of data-modifying CTEs fed by `INSERT ... RETURNING rid`, and")
+            .AppendLine("  the PostgreSQL schema has no foreign keys on `rid`: creates read nothing, no longer conflict, and need no retries.")
+            .AppendLine("- Pooled PostgreSQL connections are reused without the reset statement Npgsql runs by default (the store never changes")
+            .AppendLine("  session state); it cost about 0.2–0.3 ms of database time per request.")
+            .AppendLine("- SQLite has one writer at a time and, with its default `synchronous=FULL`, flushes the WAL on every commit (about 4 ms")
+            .AppendLine("  per flush on this disk), so its create throughput is bound by the disk and no concurrency helps. The server's writers")
+            .AppendLine("  now queue on an in-process semaphore instead of SQLite's `busy_timeout` sleep-and-retry, which left the database")
+            .AppendLine("  idle while they slept (before: 67 req/s with p99 910 ms in a trial run of this benchmark).");
 
     private static void AppendExtraction(StringBuilder md, IReadOnlyList<ExtractionResult> extraction)
     {
@@ -118,13 +145,13 @@ internal static class ReportWriter
         }
 
         md.AppendLine(Invariant(
-            $"| **median** | | | {Median(extraction.Select(e => e.ParseUs))} | {Median(extraction.Select(e => e.ExtractUs))} | {Median(extraction.Select(e => e.SerializeUs))} | {Median(extraction.Select(e => e.ExtractUs / e.ParseUs))} | |"));
+            $"| **median** | | | {Median(extraction.Select(e => e.ParseUs)):F1} | {Median(extraction.Select(e => e.ExtractUs)):F1} | {Median(extraction.Select(e => e.SerializeUs)):F1} | {Median(extraction.Select(e => e.ExtractUs / e.ParseUs)):F2} | |"));
     }
 
-    private static string Median(IEnumerable<double> values)
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return Invariant($"{sorted[sorted.Length / 2]:F2}");
+        return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Ratio(ScenarioResult numerator, ScenarioResult? denominator) =>
