@@ -58,6 +58,7 @@ public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
 
     private async Task<T> RunAsync<T>(TransactionKind kind, Func<IStoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var turn = await _dialect.EnterAsync(kind, cancellationToken);
         await using var connection = await _dialect.OpenConnectionAsync(cancellationToken);
         await using var transaction = await _dialect.BeginTransactionAsync(connection, kind, cancellationToken);
         var result = await work(new SqlStoreSession(_dialect, connection, transaction), cancellationToken);

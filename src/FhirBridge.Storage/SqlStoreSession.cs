@@ -13,6 +13,9 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
     // Rows are kept per statement so that one resource's index rows never exceed the parameter limits.
     private const int IndexRowsPerStatement = 200;
 
+    // The CTE holding the row a chained write inserted or updated.
+    private const string WrittenRow = "written";
+
     private static readonly OrderColumn ResourceOrder = new("m.rid", false, SortValueKind.Integer);
     private static readonly OrderColumn HistoryOrder = new("v.seq", true, SortValueKind.Integer);
 
@@ -40,25 +43,20 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         // The first statement returns no row when the stored version is not the one this write follows: the version check
         // and the write are one statement, so no separate read of the current version is needed. The later statements
         // only touch the resource once it is at the new version, so after a failed check they (nearly always) do nothing.
-        var current = $"resource r WHERE r.type = {type} AND r.id = {id} AND r.version = {version}";
-        if (write.Version == 1)
+        var written = write.Version == 1
+            ? $"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES ({type}, {id}, {version}, {lastUpdated}, {deleted}) ON CONFLICT (type, id) DO NOTHING RETURNING rid"
+            : $"UPDATE resource SET version = {version}, last_updated = {lastUpdated}, deleted = {deleted} WHERE type = {type} AND id = {id} AND version = {sql.Param(write.Version - 1)} RETURNING rid";
+        var rows = dialect.ChainsWritesInOneStatement ? $"{WrittenRow} r" : $"resource r WHERE r.type = {type} AND r.id = {id} AND r.version = {version}";
+        var dependents = new List<string>();
+        if (write.Version > 1)
         {
-            sql.Append($"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES ({type}, {id}, {version}, {lastUpdated}, {deleted})")
-                .Append(" ON CONFLICT (type, id) DO NOTHING RETURNING rid;");
-        }
-        else
-        {
-            sql.Append($"UPDATE resource SET version = {version}, last_updated = {lastUpdated}, deleted = {deleted}")
-                .Append($" WHERE type = {type} AND id = {id} AND version = ").AppendParam(write.Version - 1).Append(" RETURNING rid;");
-            foreach (var table in IndexTable.All)
-            {
-                sql.Append($" DELETE FROM {table.Name} WHERE rid = (SELECT r.rid FROM {current});");
-            }
+            dependents.AddRange(IndexTable.All.Select(table => $"DELETE FROM {table.Name} WHERE rid = (SELECT r.rid FROM {rows})"));
         }
 
-        sql.Append($" INSERT INTO resource_version (rid, version, last_updated, method, json) SELECT r.rid, {version}, {lastUpdated}, ")
-            .AppendParam(MethodText(write.Method)).Append(", ").Append(dialect.JsonValue(sql.Param(write.Json))).Append($" FROM {current};");
-        AppendIndexInserts(sql, write.Indices, current);
+        dependents.Add($"INSERT INTO resource_version (rid, version, last_updated, method, json) SELECT r.rid, {version}, {lastUpdated}, " +
+            $"{sql.Param(MethodText(write.Method))}, {dialect.JsonValue(sql.Param(write.Json))} FROM {rows}");
+        dependents.AddRange(IndexInserts(sql, write.Indices, rows));
+        AppendChained(sql, written, dependents);
 
         await using var command = sql.CreateCommand(connection, transaction);
         var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -198,9 +196,36 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         }
     }
 
-    /// <summary>Multi-row inserts per index table; rid comes from <paramref name="current"/>, the resource row written earlier in the same command.</summary>
-    private static void AppendIndexInserts(SqlText sql, IReadOnlyList<IndexEntry> indices, string current)
+    /// <summary>
+    /// <paramref name="written"/> (which returns the written row's rid) and then <paramref name="dependents"/> (which read that row
+    /// from <see cref="WrittenRow"/> or the resource table), as one statement of data-modifying CTEs where the dialect allows it.
+    /// </summary>
+    private void AppendChained(SqlText sql, string written, IReadOnlyList<string> dependents)
     {
+        if (!dialect.ChainsWritesInOneStatement)
+        {
+            sql.Append(written).Append(";");
+            foreach (var dependent in dependents)
+            {
+                sql.Append(" ").Append(dependent).Append(";");
+            }
+
+            return;
+        }
+
+        sql.Append($"WITH {WrittenRow} AS ({written})");
+        for (var n = 0; n < dependents.Count; n++)
+        {
+            sql.Append($", w{n} AS ({dependents[n]})");
+        }
+
+        sql.Append($" SELECT rid FROM {WrittenRow};");
+    }
+
+    /// <summary>Multi-row inserts per index table; rid comes from <paramref name="rows"/>, the resource row written by the same command.</summary>
+    private static List<string> IndexInserts(SqlText sql, IReadOnlyList<IndexEntry> indices, string rows)
+    {
+        var statements = new List<string>();
         foreach (var group in indices.Select(e => (e.Param, Row: IndexTable.RowOf(e))).GroupBy(e => e.Row.Table))
         {
             var table = group.Key;
@@ -208,15 +233,12 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
             var selected = string.Join(", ", Enumerable.Range(1, table.Columns.Count + 1).Select(n => "x.column" + n));
             foreach (var chunk in group.Chunk(IndexRowsPerStatement))
             {
-                sql.Append($" INSERT INTO {table.Name} (rid, param, {columns}) SELECT r.rid, {selected} FROM (VALUES ");
-                for (var n = 0; n < chunk.Length; n++)
-                {
-                    sql.Append(n == 0 ? string.Empty : ", ").AppendList(chunk[n].Row.Values.Prepend(chunk[n].Param));
-                }
-
-                sql.Append($") x CROSS JOIN {current};");
+                var tuples = string.Join(", ", chunk.Select(e => "(" + string.Join(", ", e.Row.Values.Prepend(e.Param).Select(sql.Param)) + ")"));
+                statements.Add($"INSERT INTO {table.Name} (rid, param, {columns}) SELECT r.rid, {selected} FROM (VALUES {tuples}) x CROSS JOIN {rows}");
             }
         }
+
+        return statements;
     }
 
     private string VersionColumns(string resource, string version) =>

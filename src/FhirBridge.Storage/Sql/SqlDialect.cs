@@ -42,12 +42,21 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>Waits until this process may run a transaction of <paramref name="kind"/>; the result (if any) is disposed when it ends.</summary>
+    public virtual ValueTask<IDisposable?> EnterAsync(TransactionKind kind, CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     public abstract ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, TransactionKind kind, CancellationToken cancellationToken);
 
     /// <summary>One-time database preparation before migrations (outside any transaction).</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public abstract DbFailure Classify(Exception exception);
+
+    /// <summary>
+    /// Whether a write and the statements that depend on its row can be one statement of data-modifying CTEs
+    /// (<c>WITH written AS (INSERT ... RETURNING rid), ...</c>); otherwise they are separate statements that find the row again.
+    /// </summary>
+    public virtual bool ChainsWritesInOneStatement => false;
 
     /// <summary>The SQL expression that stores a JSON text parameter in the body column.</summary>
     public virtual string JsonValue(string parameter) => parameter;

@@ -20,6 +20,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     private readonly string _connectionString;
 
+    // SQLite runs one writer at a time. Writers of this process queue here rather than in busy_timeout, whose
+    // sleep-and-retry (up to 100 ms a try) would leave the database idle while they wait.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     private SqliteDialect(string connectionString) => _connectionString = connectionString;
 
     public override string MigrationFolder => "Sqlite";
@@ -52,6 +56,17 @@ internal sealed class SqliteDialect : SqlDialect
         }
     }
 
+    public override async ValueTask<IDisposable?> EnterAsync(TransactionKind kind, CancellationToken cancellationToken)
+    {
+        if (kind == TransactionKind.Read)
+        {
+            return null;
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        return new WriterTurn(_writer);
+    }
+
     public override ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, TransactionKind kind, CancellationToken cancellationToken) =>
         // deferred: false issues BEGIN IMMEDIATE, taking the write lock up front so that writers never upgrade and deadlock.
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: kind == TransactionKind.Read));
@@ -79,5 +94,13 @@ internal sealed class SqliteDialect : SqlDialect
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The writer's turn: disposing it lets the next writer in.</summary>
+    private sealed class WriterTurn(SemaphoreSlim writer) : IDisposable
+    {
+        private SemaphoreSlim? _writer = writer;
+
+        public void Dispose() => Interlocked.Exchange(ref _writer, null)?.Release();
     }
 }

@@ -9,6 +9,7 @@ internal sealed record BenchOptions(
     int Concurrency,
     TimeSpan Duration,
     TimeSpan Warmup,
+    int Repetitions,
     int SeedCount,
     string ResultsPath)
 {
@@ -27,8 +28,9 @@ internal sealed record BenchOptions(
             Require(args, "scenarios").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             args.GetValueOrDefault("label", "default"),
             PositiveInt(args, "concurrency", 8),
-            TimeSpan.FromSeconds(PositiveInt(args, "duration", 10)),
+            TimeSpan.FromSeconds(PositiveInt(args, "duration", 5)),
             TimeSpan.FromSeconds(PositiveInt(args, "warmup", 3)),
+            PositiveInt(args, "repeat", 3),
             PositiveInt(args, "seed", 200),
             Require(args, "results"));
     }

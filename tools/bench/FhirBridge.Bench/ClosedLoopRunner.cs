@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace FhirBridge.Bench;
 
-/// <summary>Closed-loop load: N workers each run the operation back to back (one in flight per worker) until the deadline.</summary>
-internal sealed class ClosedLoopRunner(int concurrency, TimeSpan warmup, TimeSpan duration)
+/// <summary>
+/// Closed-loop load: N workers each run the operation back to back (one in flight per worker) until the deadline;
+/// one warm-up phase, then <c>repetitions</c> measured phases.
+/// </summary>
+internal sealed class ClosedLoopRunner(int concurrency, TimeSpan warmup, TimeSpan duration, int repetitions)
 {
     // A request still in flight this long after the deadline is abandoned rather than stalling the run.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
@@ -12,7 +15,12 @@ internal sealed class ClosedLoopRunner(int concurrency, TimeSpan warmup, TimeSpa
     {
         await scenario.PrepareAsync(cancellationToken);
         await RunPhaseAsync(scenario, warmup, cancellationToken);
-        var measured = await RunPhaseAsync(scenario, duration, cancellationToken);
+        var measured = new List<PhaseSamples>(repetitions);
+        for (var i = 0; i < repetitions; i++)
+        {
+            measured.Add(await RunPhaseAsync(scenario, duration, cancellationToken));
+        }
+
         return ScenarioResult.From(label, scenario.Name, concurrency, measured);
     }
 

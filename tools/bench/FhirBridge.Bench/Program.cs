@@ -3,17 +3,19 @@ using Npgsql;
 
 // Usage:
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
-//                        [--concurrency 8] [--duration 10] [--warmup 3] [--seed 200]
+//                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
-//   FhirBridge.Bench report --results r.jsonl --output docs/benchmarks.md --command "tools/bench/run.sh"
+//   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
+//   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
 try
 {
     var (command, options) = Arguments.Parse(args);
     return command switch
     {
         "run" => await RunAsync(BenchOptions.Parse(options)),
+        "extraction" => await ExtractionAsync(options),
         "report" => await ReportAsync(options),
-        _ => throw new ArgumentException($"Unknown command '{command}': use run or report."),
+        _ => throw new ArgumentException($"Unknown command '{command}': use run, extraction or report."),
     };
 }
 catch (ArgumentException e)
@@ -34,7 +36,7 @@ static async Task<int> RunAsync(BenchOptions options)
         ? NpgsqlDataSource.Create(connectionString)
         : null;
     var seeded = new SeededPatients(http, options.SeedCount);
-    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration);
+    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration, options.Repetitions);
     var failed = false;
 
     foreach (var name in options.Scenarios)
@@ -57,24 +59,42 @@ static async Task<int> RunAsync(BenchOptions options)
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException)
         {
             // A scenario that cannot even start is reported as such; the others still run.
-            result = new ScenarioResult(options.Label, name, options.Concurrency, 0, 0, 1, 0, 0, 0, 0, $"not run: {e.Message}");
+            result = ScenarioResult.NotRun(options.Label, name, options.Concurrency, e.Message);
         }
 
         failed |= result.Errors > 0 || result.Requests == 0;
         Console.WriteLine(
             $"{result.Label,-10} {result.Scenario,-10} {result.Throughput,10:F0} req/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  " +
-            $"{result.Requests} ok, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
+            $"(median of {result.Repetitions.Count})  {result.Requests} ok, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
         await ResultsFile.AppendAsync(options.ResultsPath, result);
     }
 
     return failed ? 1 : 0;
 }
 
+static async Task<int> ExtractionAsync(IReadOnlyDictionary<string, string> options)
+{
+    var resultsPath = BenchOptions.Require(options, "results");
+    foreach (var result in ExtractionBenchmark.Run(BenchOptions.Require(options, "examples")))
+    {
+        Console.WriteLine(
+            $"{result.Example,-40} {result.IndexEntries,4} entries  parse {result.ParseUs,8:F1} µs  extract {result.ExtractUs,8:F1} µs  " +
+            $"serialize {result.SerializeUs,8:F1} µs  first extraction {result.FirstExtractionMs,7:F1} ms");
+        await ResultsFile.AppendAsync(resultsPath, result);
+    }
+
+    return 0;
+}
+
 static async Task<int> ReportAsync(IReadOnlyDictionary<string, string> options)
 {
-    var results = await ResultsFile.ReadAsync(BenchOptions.Require(options, "results"));
+    var results = await ResultsFile.ReadAsync<ScenarioResult>(BenchOptions.Require(options, "results"));
+    var extraction = options.TryGetValue("extraction", out var extractionPath)
+        ? await ResultsFile.ReadAsync<ExtractionResult>(extractionPath)
+        : [];
     var markdown = ReportWriter.Render(
         results,
+        extraction,
         MachineInfo.Current(),
         options.GetValueOrDefault("command", "tools/bench/run.sh"),
         DateTimeOffset.UtcNow);

@@ -2,18 +2,18 @@ using System.Text.Json;
 
 namespace FhirBridge.Bench;
 
-/// <summary>The results file: one JSON <see cref="ScenarioResult"/> per line, appended to by every run.</summary>
+/// <summary>A results file: one JSON record per line, appended to by every run.</summary>
 internal static class ResultsFile
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    public static Task AppendAsync(string path, ScenarioResult result) =>
+    public static Task AppendAsync<T>(string path, T result) =>
         File.AppendAllTextAsync(path, JsonSerializer.Serialize(result, Options) + Environment.NewLine);
 
-    public static async Task<IReadOnlyList<ScenarioResult>> ReadAsync(string path) =>
+    public static async Task<IReadOnlyList<T>> ReadAsync<T>(string path) =>
         (await File.ReadAllLinesAsync(path))
             .Where(line => line.Length > 0)
-            .Select(line => JsonSerializer.Deserialize<ScenarioResult>(line, Options)
+            .Select(line => JsonSerializer.Deserialize<T>(line, Options)
                 ?? throw new InvalidDataException($"Empty result line in {path}."))
             .ToList();
 }

@@ -10,10 +10,14 @@ CREATE TABLE resource (
 );
 CREATE INDEX ix_resource_type_rid ON resource (type, rid);
 
+-- The tables below hold resource.rid without a foreign key: its check is a read of resource's primary key under the
+-- writers' SERIALIZABLE isolation, whose predicate lock on the last index page makes concurrent creates fail each other.
+-- The store only ever writes them with the rid its own statement inserted or updated.
+
 -- Every version (delete markers have json NULL); seq orders system and type history.
 CREATE TABLE resource_version (
     seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     version integer NOT NULL,
     last_updated bigint NOT NULL,
     method text NOT NULL,
@@ -24,7 +28,7 @@ CREATE INDEX ix_resource_version_last_updated ON resource_version (last_updated)
 
 -- Search indices of the current version only; dates are UTC ticks, [start_ticks, end_ticks).
 CREATE TABLE idx_token (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     system text,
     code text
@@ -33,7 +37,7 @@ CREATE INDEX ix_token_rid ON idx_token (rid, param);
 CREATE INDEX ix_token_code ON idx_token (param, code, system);
 
 CREATE TABLE idx_string (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     normalized text NOT NULL,
     exact text NOT NULL
@@ -43,7 +47,7 @@ CREATE INDEX ix_string_normalized ON idx_string (param, normalized text_pattern_
 CREATE INDEX ix_string_exact ON idx_string (param, exact);
 
 CREATE TABLE idx_date (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     start_ticks bigint NOT NULL,
     end_ticks bigint NOT NULL
@@ -53,7 +57,7 @@ CREATE INDEX ix_date_start ON idx_date (param, start_ticks);
 CREATE INDEX ix_date_end ON idx_date (param, end_ticks);
 
 CREATE TABLE idx_reference (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     target_type text,
     target_id text,
@@ -67,7 +71,7 @@ CREATE INDEX ix_reference_url ON idx_reference (param, url);
 CREATE INDEX ix_reference_identifier ON idx_reference (param, identifier_value);
 
 CREATE TABLE idx_quantity (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     value double precision NOT NULL,
     system text,
@@ -78,7 +82,7 @@ CREATE INDEX ix_quantity_rid ON idx_quantity (rid, param);
 CREATE INDEX ix_quantity_value ON idx_quantity (param, value);
 
 CREATE TABLE idx_uri (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     value text NOT NULL
 );
@@ -86,7 +90,7 @@ CREATE INDEX ix_uri_rid ON idx_uri (rid, param);
 CREATE INDEX ix_uri_value ON idx_uri (param, value);
 
 CREATE TABLE idx_number (
-    rid bigint NOT NULL REFERENCES resource (rid),
+    rid bigint NOT NULL,
     param text NOT NULL,
     value double precision NOT NULL
 );

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using FhirBridge.Core.Fhir;
+using FhirBridge.Core.Search;
+
+namespace FhirBridge.Bench;
+
+/// <summary>
+/// Per-resource cost of the create path's CPU work on each example resource: JSON parse, search-index extraction and
+/// JSON serialization. Each round times every (example, operation) pair for a short slice of back-to-back calls on one
+/// thread; the figure is the median over the rounds, which spreads other load on the machine evenly over all pairs.
+/// </summary>
+internal static class ExtractionBenchmark
+{
+    private const int WarmupRounds = 5;
+    private const int Rounds = 25;
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(4);
+
+    public static IReadOnlyList<ExtractionResult> Run(string examplesDirectory)
+    {
+        var extractor = new IndexExtractor(new SearchParameterRegistry());
+        var examples = Directory.GetFiles(examplesDirectory, "*.json")
+            .Where(p => Path.GetFileName(p) != "manifest.json")
+            .Order(StringComparer.Ordinal)
+            .Select(p => new Example(Path.GetFileNameWithoutExtension(p), File.ReadAllText(p), extractor))
+            .ToList();
+
+        for (var round = 0; round < WarmupRounds + Rounds; round++)
+        {
+            foreach (var example in examples)
+            {
+                example.TimeRound(Slice, measured: round >= WarmupRounds);
+            }
+        }
+
+        return [.. examples.Select(e => e.Result())];
+    }
+
+    /// <summary>One example resource with its timings so far.</summary>
+    private sealed class Example
+    {
+        private readonly string _name;
+        private readonly string _json;
+        private readonly IIndexExtractor _extractor;
+        private readonly Hl7.Fhir.Model.Resource _resource;
+        private readonly double _firstExtractionMs;
+        private readonly List<double> _parseUs = [];
+        private readonly List<double> _extractUs = [];
+        private readonly List<double> _serializeUs = [];
+
+        public Example(string name, string json, IIndexExtractor extractor)
+        {
+            _name = name;
+            _json = json;
+            _extractor = extractor;
+            _resource = FhirSerializer.ParseJson(json);
+            // The first extraction of a type compiles its expressions: timed on its own, it is not a per-resource cost.
+            var stopwatch = Stopwatch.StartNew();
+            extractor.Extract(_resource);
+            _firstExtractionMs = stopwatch.Elapsed.TotalMilliseconds;
+        }
+
+        public void TimeRound(TimeSpan slice, bool measured)
+        {
+            var parse = MicrosecondsPerCall(() => FhirSerializer.ParseJson(_json), slice);
+            var extract = MicrosecondsPerCall(() => _extractor.Extract(_resource), slice);
+            var serialize = MicrosecondsPerCall(() => FhirSerializer.ToJson(_resource), slice);
+            if (measured)
+            {
+                _parseUs.Add(parse);
+                _extractUs.Add(extract);
+                _serializeUs.Add(serialize);
+            }
+        }
+
+        public ExtractionResult Result() => new(
+            _name, _json.Length, _extractor.Extract(_resource).Count, Median(_parseUs), Median(_extractUs), Median(_serializeUs), _firstExtractionMs);
+
+        private static double MicrosecondsPerCall(Func<object> operation, TimeSpan slice)
+        {
+            var calls = 0;
+            var start = Stopwatch.GetTimestamp();
+            TimeSpan elapsed;
+            do
+            {
+                GC.KeepAlive(operation());
+                calls++;
+                elapsed = Stopwatch.GetElapsedTime(start);
+            }
+            while (elapsed < slice);
+
+            return elapsed.TotalMicroseconds / calls;
+        }
+
+        private static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
+}
+
+/// <summary>Median per-call costs on one example resource, in microseconds (first extraction of its type in milliseconds).</summary>
+internal sealed record ExtractionResult(
+    string Example, int JsonChars, int IndexEntries, double ParseUs, double ExtractUs, double SerializeUs, double FirstExtractionMs);
