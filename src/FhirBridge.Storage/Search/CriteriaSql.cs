@@ -88,8 +88,8 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
     {
         var x = NextAlias("c");
         var t = NextAlias("t");
-        sql.Append($"EXISTS (SELECT 1 FROM idx_reference {x} JOIN resource {t} ON {t}.type = {x}.target_type AND {t}.id = {x}.target_id")
-            .Append($" WHERE {x}.rid = {alias}.rid AND {x}.param = ").AppendParam(chain.Reference.Name)
+        sql.Append($"{alias}.rid IN (SELECT {x}.rid FROM idx_reference {x} JOIN resource {t} ON {t}.type = {x}.target_type AND {t}.id = {x}.target_id")
+            .Append($" WHERE {x}.param = ").AppendParam(chain.Reference.Name)
             .Append($" AND {x}.target_type = ").AppendParam(chain.TargetType)
             .Append($" AND NOT {t}.deleted AND ");
         AppendParameter(chain.Target, t);
@@ -108,6 +108,8 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
         sql.Append(")");
     }
 
+    // "rid IN (SELECT rid FROM idx_... WHERE param/value)" rather than a correlated EXISTS: SQLite then drives the
+    // search from the value index instead of probing it once per resource of the type (PostgreSQL plans both alike).
     private void AppendParameter(ParameterCriterion criterion, string alias)
     {
         if (criterion.Modifier == SearchModifier.Missing)
@@ -129,7 +131,7 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
 
         var table = IndexTable.For(criterion.Parameter);
         var i = NextAlias("i");
-        sql.Append($"EXISTS (SELECT 1 FROM {table.Name} {i} WHERE {i}.rid = {alias}.rid AND {i}.param = ").AppendParam(criterion.Parameter.Name).Append(" AND ");
+        sql.Append($"{alias}.rid IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(" AND ");
         AppendValues(criterion, value => AppendIndexValue(criterion, table, value, i));
         sql.Append(")");
     }
@@ -150,7 +152,7 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
         var table = IndexTable.For(criterion.Parameter);
         var i = NextAlias("i");
         sql.Append(missing ? "NOT " : string.Empty)
-            .Append($"EXISTS (SELECT 1 FROM {table.Name} {i} WHERE {i}.rid = {alias}.rid AND {i}.param = ").AppendParam(criterion.Parameter.Name).Append(")");
+            .Append($"{alias}.rid IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(")");
     }
 
     private void AppendValues(ParameterCriterion criterion, Action<SearchValue> appendOne)
