@@ -21,10 +21,17 @@ public sealed class PackageBuilder
     private const string Root = "package/";
     private const string ExamplesFolder = "examples";
 
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    // The index leaves out what a file does not have (a Task example has no url, kind or type).
+    private static readonly JsonSerializerOptions IndexJson = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
     // Fixed so that the same source always gives the same tarball.
     private static readonly DateTimeOffset Timestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private readonly SortedDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
 
@@ -160,10 +167,4 @@ public sealed class PackageBuilder
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static readonly JsonSerializerOptions IndexJson = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 }

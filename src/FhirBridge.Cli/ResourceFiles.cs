@@ -35,41 +35,24 @@ public static class ResourceFiles
     public static bool IsJson(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The resourceType of a JSON file, or null when the file is not a JSON object naming one.</summary>
-    public static string? ResourceTypeOf(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("resourceType", out var type)
-                && type.ValueKind == JsonValueKind.String
-                ? type.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static string? ResourceTypeOf(string json) => Inspect(json).ResourceType;
 
     // In a folder, JSON that is no FHIR resource (package.json, .index.json, expected-outcomes.json) is not meant for
     // validation; a malformed file still is, so its errors get reported.
-    private static bool HasResourceType(string file)
-    {
-        var json = Read(file);
-        return ResourceTypeOf(json) is not null || !IsWellFormed(json);
-    }
+    private static bool HasResourceType(string file) => Inspect(Read(file)) is { ResourceType: not null } or { WellFormed: false };
 
-    private static bool IsWellFormed(string json)
+    private static (bool WellFormed, string? ResourceType) Inspect(string json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return true;
+            var root = document.RootElement;
+            return (true, root.ValueKind == JsonValueKind.Object && root.TryGetProperty("resourceType", out var type)
+                && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
         }
         catch (JsonException)
         {
-            return false;
+            return (false, null);
         }
     }
 

@@ -86,16 +86,19 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public void Validate_UnparsableFile_IsAnErrorOfThatFile()
+    public void Validate_UnparsableFileInAFolder_IsAnErrorOfThatFile()
     {
         using var folder = new TempFolder();
         var file = folder.File("broken.json", """{"resourceType": "Task", "status": 42""");
+        folder.File("settings.json", """{"not": "a resource"}""");
 
-        var result = Cli.Run("validate", file);
+        var result = Cli.Run("validate", folder.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{file}: 1 error, 0 warnings", result.Output);
         Assert.Contains("Malformed JSON", result.Output);
+        Assert.DoesNotContain("settings.json", result.Output);
+        Assert.Contains("1 file validated, 1 with errors.", result.Output);
     }
 
     [Fact]
