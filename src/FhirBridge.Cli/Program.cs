@@ -1,0 +1,3 @@
+using FhirBridge.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
