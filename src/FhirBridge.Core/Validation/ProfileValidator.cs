@@ -48,7 +48,7 @@ public sealed class ProfileValidator(ConformanceSource source)
             }
         }
 
-        return ToOutcome(run.Issues);
+        return ToOutcome(run.Issues, resource.TypeName);
     }
 
     internal CompiledProfile? Profile(string url) =>
@@ -88,11 +88,11 @@ public sealed class ProfileValidator(ConformanceSource source)
         ElementWalker.ValidateItem(profile.Root, run.Root, root, run);
     }
 
-    // OperationOutcome.issue is 1..*: a clean result says so explicitly.
-    private static OperationOutcome ToOutcome(List<IssueComponent> issues) => new()
+    // OperationOutcome.issue is 1..*: a clean result says so explicitly, located at the resource like every other issue.
+    private static OperationOutcome ToOutcome(List<IssueComponent> issues, string root) => new()
     {
         Issue = issues.Count > 0
             ? issues
-            : [FhirException.Issue(IssueSeverity.Information, IssueType.Informational, "Validation found no issues.")],
+            : [FhirException.Issue(IssueSeverity.Information, IssueType.Informational, "Validation found no issues.", root)],
     };
 }
