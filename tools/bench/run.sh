@@ -36,6 +36,7 @@ pg_bindir=""
 server_pid=""
 results="$work/results.jsonl"
 extraction="$work/extraction.jsonl"
+validation="$work/validation.jsonl"
 status=0
 
 stop_server() {
@@ -125,9 +126,12 @@ done
 bench --postgres "$pg_connection" --label postgres --scenarios raw-insert
 log "search-index extraction micro-benchmark"
 timeout 300 dotnet "$bench_dll" extraction --examples "$repo_root/tests/FhirBridge.Server.Tests/Examples" --results "$extraction" || status=1
+log "profile validation micro-benchmark"
+timeout 300 dotnet "$bench_dll" validation --profiles "$repo_root/profiles" --results "$validation" || status=1
 
 report_args=(--results "$results" --output "$output" --command "$command_line")
 [[ ! -s $extraction ]] || report_args+=(--extraction "$extraction")
+[[ ! -s $validation ]] || report_args+=(--validation "$validation")
 dotnet "$bench_dll" report "${report_args[@]}"
 log "done in $SECONDS s"
 exit "$status"

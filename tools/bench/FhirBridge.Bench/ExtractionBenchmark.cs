@@ -61,9 +61,9 @@ internal static class ExtractionBenchmark
 
         public void TimeRound(TimeSpan slice, bool measured)
         {
-            var parse = MicrosecondsPerCall(() => FhirSerializer.ParseJson(_json), slice);
-            var extract = MicrosecondsPerCall(() => _extractor.Extract(_resource), slice);
-            var serialize = MicrosecondsPerCall(() => FhirSerializer.ToJson(_resource), slice);
+            var parse = MicroTimer.MicrosecondsPerCall(() => FhirSerializer.ParseJson(_json), slice);
+            var extract = MicroTimer.MicrosecondsPerCall(() => _extractor.Extract(_resource), slice);
+            var serialize = MicroTimer.MicrosecondsPerCall(() => FhirSerializer.ToJson(_resource), slice);
             if (measured)
             {
                 _parseUs.Add(parse);
@@ -73,29 +73,7 @@ internal static class ExtractionBenchmark
         }
 
         public ExtractionResult Result() => new(
-            _name, _json.Length, _extractor.Extract(_resource).Count, Median(_parseUs), Median(_extractUs), Median(_serializeUs), _firstExtractionMs);
-
-        private static double MicrosecondsPerCall(Func<object> operation, TimeSpan slice)
-        {
-            var calls = 0;
-            var start = Stopwatch.GetTimestamp();
-            TimeSpan elapsed;
-            do
-            {
-                GC.KeepAlive(operation());
-                calls++;
-                elapsed = Stopwatch.GetElapsedTime(start);
-            }
-            while (elapsed < slice);
-
-            return elapsed.TotalMicroseconds / calls;
-        }
-
-        private static double Median(List<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
-        }
+            _name, _json.Length, _extractor.Extract(_resource).Count, MicroTimer.Median(_parseUs), MicroTimer.Median(_extractUs), MicroTimer.Median(_serializeUs), _firstExtractionMs);
     }
 }
 

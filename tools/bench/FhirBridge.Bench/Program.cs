@@ -6,7 +6,8 @@ using Npgsql;
 //                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
-//   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
+//   FhirBridge.Bench validation --profiles profiles --results validation.jsonl
+//   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] [--validation validation.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
 try
 {
     var (command, options) = Arguments.Parse(args);
@@ -14,8 +15,9 @@ try
     {
         "run" => await RunAsync(BenchOptions.Parse(options)),
         "extraction" => await ExtractionAsync(options),
+        "validation" => await ValidationAsync(options),
         "report" => await ReportAsync(options),
-        _ => throw new ArgumentException($"Unknown command '{command}': use run, extraction or report."),
+        _ => throw new ArgumentException($"Unknown command '{command}': use run, extraction, validation or report."),
     };
 }
 catch (ArgumentException e)
@@ -86,15 +88,33 @@ static async Task<int> ExtractionAsync(IReadOnlyDictionary<string, string> optio
     return 0;
 }
 
+static async Task<int> ValidationAsync(IReadOnlyDictionary<string, string> options)
+{
+    var resultsPath = BenchOptions.Require(options, "results");
+    foreach (var result in ValidationBenchmark.Run(BenchOptions.Require(options, "profiles")))
+    {
+        Console.WriteLine(
+            $"{result.Example,-45} {result.Profile,-24} parse {result.ParseUs,8:F1} µs  validate {result.ValidateUs,8:F1} µs  " +
+            $"ratio {result.ValidateUs / result.ParseUs,5:F2}  first validation {result.FirstValidationMs,7:F1} ms");
+        await ResultsFile.AppendAsync(resultsPath, result);
+    }
+
+    return 0;
+}
+
 static async Task<int> ReportAsync(IReadOnlyDictionary<string, string> options)
 {
     var results = await ResultsFile.ReadAsync<ScenarioResult>(BenchOptions.Require(options, "results"));
     var extraction = options.TryGetValue("extraction", out var extractionPath)
         ? await ResultsFile.ReadAsync<ExtractionResult>(extractionPath)
         : [];
+    var validation = options.TryGetValue("validation", out var validationPath)
+        ? await ResultsFile.ReadAsync<ValidationResult>(validationPath)
+        : [];
     var markdown = ReportWriter.Render(
         results,
         extraction,
+        validation,
         MachineInfo.Current(),
         options.GetValueOrDefault("command", "tools/bench/run.sh"),
         DateTimeOffset.UtcNow);

@@ -7,7 +7,12 @@ namespace FhirBridge.Bench;
 internal static class ReportWriter
 {
     public static string Render(
-        IReadOnlyList<ScenarioResult> results, IReadOnlyList<ExtractionResult> extraction, MachineInfo machine, string command, DateTimeOffset date)
+        IReadOnlyList<ScenarioResult> results,
+        IReadOnlyList<ExtractionResult> extraction,
+        IReadOnlyList<ValidationResult> validation,
+        MachineInfo machine,
+        string command,
+        DateTimeOffset date)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks")
@@ -40,6 +45,7 @@ internal static class ReportWriter
         AppendErrors(md, results);
         AppendWritePathNotes(md);
         AppendExtraction(md, extraction);
+        AppendValidation(md, validation);
         return md.ToString();
     }
 
@@ -145,13 +151,36 @@ internal static class ReportWriter
         }
 
         md.AppendLine(Invariant(
-            $"| **median** | | | {Median(extraction.Select(e => e.ParseUs)):F1} | {Median(extraction.Select(e => e.ExtractUs)):F1} | {Median(extraction.Select(e => e.SerializeUs)):F1} | {Median(extraction.Select(e => e.ExtractUs / e.ParseUs)):F2} | |"));
+            $"| **median** | | | {MicroTimer.Median(extraction.Select(e => e.ParseUs)):F1} | {MicroTimer.Median(extraction.Select(e => e.ExtractUs)):F1} | {MicroTimer.Median(extraction.Select(e => e.SerializeUs)):F1} | {MicroTimer.Median(extraction.Select(e => e.ExtractUs / e.ParseUs)):F2} | |"));
     }
 
-    private static double Median(IEnumerable<double> values)
+    private static void AppendValidation(StringBuilder md, IReadOnlyList<ValidationResult> validation)
     {
-        var sorted = values.Order().ToArray();
-        return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
+        if (validation.Count == 0)
+        {
+            return;
+        }
+
+        var ratio = MicroTimer.Median(validation.Select(v => v.ValidateUs / v.ParseUs));
+        md.AppendLine()
+            .AppendLine("## Profile validation")
+            .AppendLine()
+            .AppendLine("CPU cost of validating each valid example of the FhirBridge package (`profiles/examples`) against base R4 and its")
+            .AppendLine("profile (`ProfileValidator.Validate` on the parsed resource) next to `FhirSerializer.ParseJson` of the same JSON,")
+            .AppendLine("on one thread, medians over interleaved rounds (`FhirBridge.Bench validation`). Throughput is 1 / per-call time.")
+            .AppendLine("The first validation against a profile also compiles it (once per process).")
+            .AppendLine()
+            .AppendLine("| Example | Profile | JSON chars | Parse (µs) | Validate (µs) | Parse (res/s) | Validate (res/s) | Validate / parse | First validation (ms) |")
+            .AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var v in validation)
+        {
+            md.AppendLine(Invariant(
+                $"| {v.Example} | {v.Profile} | {v.JsonChars} | {v.ParseUs:F1} | {v.ValidateUs:F1} | {1e6 / v.ParseUs:F0} | {1e6 / v.ValidateUs:F0} | {v.ValidateUs / v.ParseUs:F2} | {v.FirstValidationMs:F1} |"));
+        }
+
+        md.AppendLine()
+            .AppendLine(Invariant($"Aim: validating against our profiles costs at most 2× parsing. Median validate / parse = {ratio:F2}: ")
+                + (ratio <= 2 ? "aim met." : "aim not met."));
     }
 
     private static string Ratio(ScenarioResult numerator, ScenarioResult? denominator) =>
