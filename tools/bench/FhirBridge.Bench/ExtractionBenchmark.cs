@@ -11,10 +11,6 @@ namespace FhirBridge.Bench;
 /// </summary>
 internal static class ExtractionBenchmark
 {
-    private const int WarmupRounds = 5;
-    private const int Rounds = 25;
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(4);
-
     public static IReadOnlyList<ExtractionResult> Run(string examplesDirectory)
     {
         var extractor = new IndexExtractor(new SearchParameterRegistry());
@@ -24,13 +20,7 @@ internal static class ExtractionBenchmark
             .Select(p => new Example(Path.GetFileNameWithoutExtension(p), File.ReadAllText(p), extractor))
             .ToList();
 
-        for (var round = 0; round < WarmupRounds + Rounds; round++)
-        {
-            foreach (var example in examples)
-            {
-                example.TimeRound(Slice, measured: round >= WarmupRounds);
-            }
-        }
+        MicroTimer.Interleave(examples, (example, slice, measured) => example.TimeRound(slice, measured));
 
         return [.. examples.Select(e => e.Result())];
     }

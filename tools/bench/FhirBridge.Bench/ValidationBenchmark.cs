@@ -12,10 +12,6 @@ namespace FhirBridge.Bench;
 /// </summary>
 internal static class ValidationBenchmark
 {
-    private const int WarmupRounds = 5;
-    private const int Rounds = 25;
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(4);
-
     public static IReadOnlyList<ValidationResult> Run(string profilesDirectory)
     {
         var validator = new ProfileValidator(new ConformanceSource(FhirBridgePackage.Resources));
@@ -31,13 +27,7 @@ internal static class ValidationBenchmark
             .OrderBy(e => e.Name, StringComparer.Ordinal)
             .ToList();
 
-        for (var round = 0; round < WarmupRounds + Rounds; round++)
-        {
-            foreach (var example in examples)
-            {
-                example.TimeRound(Slice, measured: round >= WarmupRounds);
-            }
-        }
+        MicroTimer.Interleave(examples, (example, slice, measured) => example.TimeRound(slice, measured));
 
         return [.. examples.Select(e => e.Result())];
     }
