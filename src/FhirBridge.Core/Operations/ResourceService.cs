@@ -1,5 +1,6 @@
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Core.Operations;
@@ -11,12 +12,16 @@ public sealed class ResourceService : IResourceService
     private readonly ResourceOperations _resources;
     private readonly QueryOperations _queries;
     private readonly BundleProcessor _bundles;
+    private readonly ConformanceGate _conformance;
 
+    /// <param name="conformance">What writes must conform to; <see cref="ConformanceGate.None"/> when null.</param>
     public ResourceService(
-        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes)
+        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes,
+        ConformanceGate? conformance = null)
     {
         _store = store;
-        _resources = new ResourceOperations(parser, extractor, time);
+        _conformance = conformance ?? ConformanceGate.None;
+        _resources = new ResourceOperations(parser, extractor, time, _conformance);
         _queries = new QueryOperations(parser, pageSizes);
         _bundles = new BundleProcessor(store, _resources, _queries);
     }
@@ -49,4 +54,17 @@ public sealed class ResourceService : IResourceService
 
     public Task<Bundle> ProcessBundleAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken) =>
         _bundles.ProcessAsync(bundle, context, cancellationToken);
+
+    public Task<OperationOutcome> ValidateAsync(string type, Resource resource, string? profileUrl, CancellationToken cancellationToken) =>
+        _store.ReadAsync(
+            async (session, token) =>
+            {
+                ResourceRules.EnsureServed(type);
+                ResourceRules.EnsureBodyType(type, resource);
+                var resolve = await ReferenceTargets.LoadAsync(session, resource, token);
+                return profileUrl is null
+                    ? _conformance.Validate(resource, _conformance.RequiredProfiles(resource), resolve)
+                    : _conformance.Validator.Validate(resource, profileUrl, resolve);
+            },
+            cancellationToken);
 }
