@@ -1,3 +1,4 @@
+using FhirBridge.Core.Errors;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
 using FhirBridge.Core.Validation;
@@ -55,16 +56,35 @@ public sealed class ResourceService : IResourceService
     public Task<Bundle> ProcessBundleAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken) =>
         _bundles.ProcessAsync(bundle, context, cancellationToken);
 
-    public Task<OperationOutcome> ValidateAsync(string type, Resource resource, string? profileUrl, CancellationToken cancellationToken) =>
-        _store.ReadAsync(
+    public async Task<OperationOutcome> ValidateAsync(string type, ValidationRequest request, CancellationToken cancellationToken)
+    {
+        ResourceRules.EnsureServed(type);
+        if (request.Mode == ValidationMode.Delete)
+        {
+            // No rule of this server forbids a delete; the spec's delete mode asks only that.
+            return Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{type} may be deleted.");
+        }
+
+        var resource = request.Resource ?? throw new BadRequestException("$validate needs the resource to validate.");
+        ResourceRules.EnsureBodyType(type, resource);
+        var outcome = await _store.ReadAsync(
             async (session, token) =>
             {
-                ResourceRules.EnsureServed(type);
-                ResourceRules.EnsureBodyType(type, resource);
                 var resolve = await ReferenceTargets.LoadAsync(session, resource, token);
-                return profileUrl is null
+                return request.Profile is null
                     ? _conformance.Validate(resource, _conformance.RequiredProfiles(resource), resolve)
-                    : _conformance.Validator.Validate(resource, profileUrl, resolve);
+                    : _conformance.Validator.Validate(resource, request.Profile, resolve);
             },
             cancellationToken);
+        if (request.Mode == ValidationMode.Update && string.IsNullOrEmpty(resource.Id))
+        {
+            // https://hl7.org/fhir/R4/http.html#update: an update needs the id in the body.
+            outcome.Issue.Insert(0, FhirException.Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Required, "An update needs the resource id.", "id"));
+        }
+
+        return outcome;
+    }
+
+    private static OperationOutcome Outcome(OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType code, string message) =>
+        new() { Issue = [FhirException.Issue(severity, code, message)] };
 }

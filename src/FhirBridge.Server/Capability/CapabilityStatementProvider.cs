@@ -83,6 +83,9 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
             SearchParam = parameters
                 .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Definition = p.Url, Type = p.Type })
                 .ToList(),
+            Operation = FhirRoutes.TypeOperations
+                .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition })
+                .ToList(),
         };
 
     private static string SoftwareVersion() =>

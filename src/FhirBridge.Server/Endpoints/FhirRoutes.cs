@@ -12,7 +12,11 @@ internal sealed record FhirRoute(
     string Summary,
     bool TakesResource = false,
     IReadOnlyList<TypeInteraction>? TypeInteractions = null,
-    IReadOnlyList<SystemInteraction>? SystemInteractions = null);
+    IReadOnlyList<SystemInteraction>? SystemInteractions = null,
+    FhirOperation? Operation = null);
+
+/// <summary>A FHIR operation a route serves on every type, as the CapabilityStatement names it.</summary>
+internal sealed record FhirOperation(string Name, string Definition);
 
 /// <summary>The single list of FHIR routes under /fhir (https://hl7.org/fhir/R4/http.html#summary).</summary>
 internal static class FhirRoutes
@@ -20,6 +24,8 @@ internal static class FhirRoutes
     // {type:alpha} keeps "_history" and "_search" from being taken for a type, so a wrong method on them is a 405.
     private const string TypePath = "/{type:alpha}";
     private const string Instance = TypePath + "/{id}";
+
+    private static readonly FhirOperation Validate = new("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
 
     public static IReadOnlyList<FhirRoute> All { get; } =
     [
@@ -48,9 +54,14 @@ internal static class FhirRoutes
             TypeInteractions: [TypeInteraction.HistoryInstance]),
         new("GET", Instance + "/_history/{vid}", FhirHandlers.VersionReadAsync, "Read a version",
             TypeInteractions: [TypeInteraction.Vread]),
+        new("POST", TypePath + "/$validate", FhirHandlers.ValidateTypeAsync, "Validate a resource (body: the resource or a Parameters)",
+            TakesResource: true, Operation: Validate),
+        new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate),
     ];
 
     public static IEnumerable<TypeInteraction> TypeInteractions => All.SelectMany(r => r.TypeInteractions ?? []).Distinct();
+
+    public static IEnumerable<FhirOperation> TypeOperations => All.Select(r => r.Operation).OfType<FhirOperation>().Distinct();
 
     public static IEnumerable<SystemInteraction> SystemInteractions => All.SelectMany(r => r.SystemInteractions ?? []).Distinct();
 }
