@@ -1,4 +1,5 @@
 using System.Net;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Server.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -95,7 +96,7 @@ public abstract partial class FhirApiTests
     {
         var statement = await Client.CapabilityStatementAsync();
 
-        Assert.All(statement!.Rest[0].Resource, r => Assert.Contains(r.Operation, o =>
+        Assert.All(statement!.Rest[0].Resource.Where(r => ServedTypes.IsServed(r.Type!)), r => Assert.Contains(r.Operation, o =>
             o.Name == "validate" && o.Definition == "http://hl7.org/fhir/OperationDefinition/Resource-validate"));
     }
 

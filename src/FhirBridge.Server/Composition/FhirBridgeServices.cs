@@ -3,6 +3,7 @@ using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
 using FhirBridge.Core.Validation;
 using FhirBridge.Server.Capability;
+using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Server.Http;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ internal static class FhirBridgeServices
             sp.GetRequiredService<ConformanceGate>()));
 
         services.AddSingleton<CapabilityStatementProvider>();
+        services.AddSingleton<ConformanceCatalog>();
         services.AddSingleton<FhirRequestReader>();
         return services;
     }
