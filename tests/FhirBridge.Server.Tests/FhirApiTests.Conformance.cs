@@ -67,4 +67,66 @@ public abstract partial class FhirApiTests
         await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.MethodNotAllowed);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/fhir/CodeSystem/episode-type")).StatusCode);
     }
+
+    private const string EpisodeTypes = "https://fhirbridge.fi/fhir/CodeSystem/episode-type";
+
+    [Fact]
+    public async Task Expand_lists_the_codes_of_a_loaded_value_set()
+    {
+        var response = await Http.GetAsync("/fhir/ValueSet/$expand?url=https://fhirbridge.fi/fhir/ValueSet/episode-type");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var expanded = await FhirTest.ReadAsync<ValueSet>(response);
+        var code = Assert.Single(expanded.Expansion!.Contains);
+        Assert.Equal((EpisodeTypes, "joint-client", "Joint clientship"), (code.System, code.Code, code.Display));
+        Assert.Equal(1, expanded.Expansion.Total);
+    }
+
+    [Theory]
+    [InlineData("joint-client", true)]
+    [InlineData("something-else", false)]
+    public async Task Validate_code_tells_whether_a_code_is_in_the_value_set(string code, bool expected)
+    {
+        var response = await Http.GetAsync($"/fhir/ValueSet/$validate-code?url=https://fhirbridge.fi/fhir/ValueSet/episode-type&system={EpisodeTypes}&code={code}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await FhirTest.ReadAsync<Parameters>(response);
+        Assert.Equal(expected, result.GetSingleValue<FhirBoolean>("result")!.Value);
+        Assert.Equal(expected, result.GetSingle("display") is not null);
+        Assert.Equal(expected, result.GetSingle("message") is null);
+    }
+
+    [Fact]
+    public async Task Lookup_gives_the_display_of_a_code()
+    {
+        var response = await Http.GetAsync($"/fhir/CodeSystem/$lookup?system={EpisodeTypes}&code=joint-client");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await FhirTest.ReadAsync<Parameters>(response);
+        Assert.Equal("EpisodeType", result.GetSingleValue<FhirString>("name")!.Value);
+        Assert.Equal("Joint clientship", result.GetSingleValue<FhirString>("display")!.Value);
+    }
+
+    [Theory]
+    [InlineData("/fhir/ValueSet/$expand", HttpStatusCode.BadRequest)]
+    [InlineData("/fhir/ValueSet/$expand?url=https://example.org/ValueSet/none", HttpStatusCode.NotFound)]
+    [InlineData("/fhir/ValueSet/$validate-code?url=https://fhirbridge.fi/fhir/ValueSet/episode-type", HttpStatusCode.BadRequest)]
+    [InlineData("/fhir/CodeSystem/$lookup?system=" + EpisodeTypes + "&code=nope", HttpStatusCode.NotFound)]
+    [InlineData("/fhir/CodeSystem/$lookup?system=https://example.org/none&code=a", HttpStatusCode.NotFound)]
+    public async Task Terminology_operations_reject_missing_or_unknown_input(string url, HttpStatusCode status)
+    {
+        await FhirTest.AssertOutcomeAsync(await Http.GetAsync(url), status);
+    }
+
+    [Fact]
+    public async Task Capability_statement_lists_the_conformance_resources_and_terminology_operations()
+    {
+        var rest = (await Client.CapabilityStatementAsync())!.Rest[0];
+
+        var valueSet = rest.Resource.Single(r => r.Type == "ValueSet");
+        Assert.Equal(["expand", "validate-code"], valueSet.Operation.Select(o => o.Name).Order());
+        Assert.Equal(["read", "search-type"], valueSet.Interaction.Select(i => Hl7.Fhir.Utility.EnumUtility.GetLiteral(i.Code)).Order());
+        Assert.Contains(valueSet.SearchParam, p => p.Name == "url");
+        Assert.Equal("lookup", Assert.Single(rest.Resource.Single(r => r.Type == "CodeSystem").Operation).Name);
+    }
 }

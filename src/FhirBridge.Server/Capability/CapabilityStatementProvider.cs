@@ -88,9 +88,7 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
             SearchParam = parameters
                 .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Definition = p.Url, Type = p.Type })
                 .ToList(),
-            Operation = FhirRoutes.TypeOperations
-                .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition })
-                .ToList(),
+            Operation = Operations(null),
         };
 
     private static CapabilityStatement.ResourceComponent ConformanceResource(string type) => new()
@@ -98,6 +96,7 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
         Type = type,
         Interaction = FhirRoutes.InteractionsOf(type).Select(code => new CapabilityStatement.ResourceInteractionComponent { Code = code }).ToList(),
         Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
+        Operation = Operations(type),
         SearchParam = ConformanceCatalog.SearchParameters
             .Select(name => new CapabilityStatement.SearchParamComponent
             {
@@ -106,6 +105,9 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
             })
             .ToList(),
     };
+
+    private static List<CapabilityStatement.OperationComponent> Operations(string? type) =>
+        FhirRoutes.OperationsOf(type).Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition }).ToList();
 
     private static string SoftwareVersion() =>
         typeof(CapabilityStatementProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

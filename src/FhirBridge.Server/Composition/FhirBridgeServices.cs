@@ -42,6 +42,7 @@ internal static class FhirBridgeServices
 
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
+        services.AddSingleton<TerminologyService>();
         services.AddSingleton<FhirRequestReader>();
         return services;
     }

@@ -1,4 +1,5 @@
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Validation;
 using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Http;
 using Hl7.Fhir.Model;
@@ -29,6 +30,21 @@ internal static class ConformanceHandlers
         });
     }
 
+    public static IResult Expand(HttpContext http, TerminologyService terminology) =>
+        FhirResults.Ok(terminology.Expand(Required(http, "url")));
+
+    public static IResult ValidateCode(HttpContext http, TerminologyService terminology) =>
+        FhirResults.Ok(terminology.ValidateCode(Required(http, "url"), Optional(http, "system"), Required(http, "code")));
+
+    public static IResult Lookup(HttpContext http, TerminologyService terminology) =>
+        FhirResults.Ok(terminology.Lookup(Required(http, "system"), Required(http, "code")));
+
     public static IResult ReadOnly(string type) =>
         throw new MethodNotAllowedException($"{type} resources are read-only here: they come from the loaded conformance packages.");
+
+    private static string? Optional(HttpContext http, string name) =>
+        QueryParameters.Of(http.Request).Where(p => p.Key == name).Select(p => p.Value).FirstOrDefault(v => v.Length > 0);
+
+    private static string Required(HttpContext http, string name) =>
+        Optional(http, name) ?? throw new BadRequestException($"The operation needs the '{name}' parameter.", name);
 }

@@ -63,13 +63,20 @@ internal static class FhirRoutes
             TakesResource: true, Operation: Validate),
         new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate),
         .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
+        new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
+            Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
+        new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
+            Operation: new("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"), Type: "ValueSet"),
+        new("GET", "/CodeSystem/$lookup", ConformanceHandlers.Lookup, "Look up a code of a loaded CodeSystem (?system=&code=)",
+            Operation: new("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"), Type: "CodeSystem"),
     ];
 
     /// <summary>The interactions on every served type.</summary>
     public static IEnumerable<TypeInteraction> TypeInteractions => InteractionsOf(null);
 
-    /// <summary>The operations on every served type.</summary>
-    public static IEnumerable<FhirOperation> TypeOperations => All.Where(r => r.Type is null).Select(r => r.Operation).OfType<FhirOperation>().Distinct();
+    /// <summary>The operations on one conformance type (null: on every served type).</summary>
+    public static IEnumerable<FhirOperation> OperationsOf(string? type) =>
+        All.Where(r => r.Type == type).Select(r => r.Operation).OfType<FhirOperation>().Distinct();
 
     /// <summary>The interactions on one conformance type (null: on every served type).</summary>
     public static IEnumerable<TypeInteraction> InteractionsOf(string? type) =>
