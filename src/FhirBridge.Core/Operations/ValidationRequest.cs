@@ -17,16 +17,20 @@ public sealed record ValidationRequest(Resource? Resource, string? Profile, Vali
             return FromQuery(body, query);
         }
 
-        var resource = parameters.GetSingle("resource")?.Resource
+        var resource = Named(parameters, "resource")?.Resource
             ?? throw new BadRequestException("The Parameters of $validate need a 'resource' parameter holding the resource.", "Parameters.parameter");
-        var profile = parameters.GetSingle("profile")?.Value?.ToString();
-        var mode = parameters.GetSingle("mode")?.Value?.ToString();
+        var profile = Named(parameters, "profile")?.Value?.ToString();
+        var mode = Named(parameters, "mode")?.Value?.ToString();
         return new ValidationRequest(resource, profile ?? Query(query, "profile"), ParseMode(mode ?? Query(query, "mode")));
     }
 
     /// <summary>The request of GET [type]/[id]/$validate (resource read by the caller) or of a plain body.</summary>
     public static ValidationRequest FromQuery(Resource? resource, IReadOnlyList<KeyValuePair<string, string>> query) =>
         new(resource, Query(query, "profile"), ParseMode(Query(query, "mode")));
+
+    // The first of a repeated parameter: $validate takes each of them once (0..1).
+    private static Parameters.ParameterComponent? Named(Parameters parameters, string name) =>
+        parameters.Parameter.FirstOrDefault(p => p.Name == name);
 
     private static string? Query(IReadOnlyList<KeyValuePair<string, string>> query, string name) =>
         query.Where(p => p.Key == name).Select(p => p.Value).FirstOrDefault(v => v.Length > 0);
