@@ -1,3 +1,4 @@
+using FhirBridge.Core.Validation;
 using FhirBridge.Server.Composition;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Server.Endpoints;
@@ -14,6 +15,9 @@ builder.Services.AddFhirBridge();
 builder.Services.AddFhirSwagger();
 
 var app = builder.Build();
+
+// Loads the validation packages and compiles the must-conform rules now, so configuration mistakes stop the start.
+app.Services.GetRequiredService<ConformanceGate>();
 app.UseMiddleware<FhirErrorMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();

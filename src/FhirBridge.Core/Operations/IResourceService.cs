@@ -32,6 +32,12 @@ public interface IResourceService
 
     /// <summary>A transaction (atomic) or batch Bundle posted to the base; returns the response Bundle.</summary>
     Task<Bundle> ProcessBundleAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// $validate (https://hl7.org/fhir/R4/resource-operation-validate.html): the outcome of validating against the
+    /// request's profile, or else against everything a write would require; invalid is an outcome, not an error.
+    /// </summary>
+    Task<OperationOutcome> ValidateAsync(string type, ValidationRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>What the service knows about the request that HTTP carries.</summary>

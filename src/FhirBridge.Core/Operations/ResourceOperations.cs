@@ -3,6 +3,7 @@ using FhirBridge.Core.Errors;
 using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Core.Operations;
@@ -11,7 +12,7 @@ namespace FhirBridge.Core.Operations;
 /// The interactions on one resource, evaluated inside a caller's store session so that single requests and
 /// every entry of a transaction share one implementation.
 /// </summary>
-internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtractor extractor, TimeProvider time)
+internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtractor extractor, TimeProvider time, ConformanceGate conformance)
 {
     /// <summary>create with the given (or a new) id; conditional create when <paramref name="ifNoneExist"/> is set.</summary>
     public async Task<ResourceResult> CreateAsync(
@@ -162,9 +163,20 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
         copy.Meta ??= new Meta();
         copy.Meta.VersionId = version.ToString(CultureInfo.InvariantCulture);
         copy.Meta.LastUpdated = now;
+        await EnsureConformsAsync(session, copy, cancellationToken);
         var write = new ResourceWrite(type, id, version, now, method, FhirSerializer.ToJson(copy), extractor.Extract(copy));
         await session.SaveAsync(write, cancellationToken);
         return new ResourceResult(ToStored(write), copy, created);
+    }
+
+    // Only resources claiming a loaded profile or matching a must-conform rule are validated: the rest are stored as before.
+    private async System.Threading.Tasks.Task EnsureConformsAsync(IStoreSession session, Resource resource, CancellationToken cancellationToken)
+    {
+        var profiles = conformance.RequiredProfiles(resource);
+        if (profiles.Count > 0)
+        {
+            conformance.EnsureConforms(resource, profiles, await ReferenceTargets.LoadAsync(session, resource, cancellationToken));
+        }
     }
 
     // meta.lastUpdated is serialized to the millisecond; the stored timestamp must be the same instant.

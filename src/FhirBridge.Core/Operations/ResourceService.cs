@@ -1,5 +1,7 @@
+using FhirBridge.Core.Errors;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Core.Operations;
@@ -11,12 +13,16 @@ public sealed class ResourceService : IResourceService
     private readonly ResourceOperations _resources;
     private readonly QueryOperations _queries;
     private readonly BundleProcessor _bundles;
+    private readonly ConformanceGate _conformance;
 
+    /// <param name="conformance">What writes must conform to; <see cref="ConformanceGate.None"/> when null.</param>
     public ResourceService(
-        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes)
+        IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes,
+        ConformanceGate? conformance = null)
     {
         _store = store;
-        _resources = new ResourceOperations(parser, extractor, time);
+        _conformance = conformance ?? ConformanceGate.None;
+        _resources = new ResourceOperations(parser, extractor, time, _conformance);
         _queries = new QueryOperations(parser, pageSizes);
         _bundles = new BundleProcessor(store, _resources, _queries);
     }
@@ -49,4 +55,36 @@ public sealed class ResourceService : IResourceService
 
     public Task<Bundle> ProcessBundleAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken) =>
         _bundles.ProcessAsync(bundle, context, cancellationToken);
+
+    public async Task<OperationOutcome> ValidateAsync(string type, ValidationRequest request, CancellationToken cancellationToken)
+    {
+        ResourceRules.EnsureServed(type);
+        if (request.Mode == ValidationMode.Delete)
+        {
+            // No rule of this server forbids a delete; the spec's delete mode asks only that.
+            return Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{type} may be deleted.");
+        }
+
+        var resource = request.Resource ?? throw new BadRequestException("$validate needs the resource to validate.");
+        ResourceRules.EnsureBodyType(type, resource);
+        var outcome = await _store.ReadAsync(
+            async (session, token) =>
+            {
+                var resolve = await ReferenceTargets.LoadAsync(session, resource, token);
+                return request.Profile is null
+                    ? _conformance.Validate(resource, _conformance.RequiredProfiles(resource), resolve)
+                    : _conformance.Validator.Validate(resource, request.Profile, resolve);
+            },
+            cancellationToken);
+        if (request.Mode == ValidationMode.Update && string.IsNullOrEmpty(resource.Id))
+        {
+            // https://hl7.org/fhir/R4/http.html#update: an update needs the id in the body.
+            outcome.Issue.Insert(0, FhirException.Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Required, "An update needs the resource id.", "id"));
+        }
+
+        return outcome;
+    }
+
+    private static OperationOutcome Outcome(OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType code, string message) =>
+        new() { Issue = [FhirException.Issue(severity, code, message)] };
 }

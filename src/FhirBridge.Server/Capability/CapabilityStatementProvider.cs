@@ -1,6 +1,7 @@
 using System.Reflection;
 using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
+using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Endpoints;
 using FhirBridge.Server.Http;
 using Hl7.Fhir.Model;
@@ -47,7 +48,11 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
                 new CapabilityStatement.RestComponent
                 {
                     Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-                    Resource = ServedTypes.All.Select(type => Resource(type, registry.For(type), references, typeInteractions)).ToList(),
+                    Resource =
+                    [
+                        .. ServedTypes.All.Select(type => Resource(type, registry.For(type), references, typeInteractions)),
+                        .. ConformanceCatalog.Types.Select(ConformanceResource),
+                    ],
                     Interaction = FhirRoutes.SystemInteractions
                         .Select(code => new CapabilityStatement.SystemInteractionComponent { Code = code })
                         .ToList(),
@@ -83,7 +88,26 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
             SearchParam = parameters
                 .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Definition = p.Url, Type = p.Type })
                 .ToList(),
+            Operation = Operations(null),
         };
+
+    private static CapabilityStatement.ResourceComponent ConformanceResource(string type) => new()
+    {
+        Type = type,
+        Interaction = FhirRoutes.InteractionsOf(type).Select(code => new CapabilityStatement.ResourceInteractionComponent { Code = code }).ToList(),
+        Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
+        Operation = Operations(type),
+        SearchParam = ConformanceCatalog.SearchParameters
+            .Select(name => new CapabilityStatement.SearchParamComponent
+            {
+                Name = name,
+                Type = name == "name" ? SearchParamType.String : name == "url" ? SearchParamType.Uri : SearchParamType.Token,
+            })
+            .ToList(),
+    };
+
+    private static List<CapabilityStatement.OperationComponent> Operations(string? type) =>
+        FhirRoutes.OperationsOf(type).Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition }).ToList();
 
     private static string SoftwareVersion() =>
         typeof(CapabilityStatementProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

@@ -1,7 +1,9 @@
 using FhirBridge.Core.Operations;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Validation;
 using FhirBridge.Server.Capability;
+using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Server.Http;
 using Microsoft.Extensions.Options;
@@ -29,14 +31,18 @@ internal static class FhirBridgeServices
         });
         services.AddSingleton<ISearchQueryParser>(sp => new SearchQueryParser(
             sp.GetRequiredService<ISearchParameterRegistry>(), sp.GetRequiredService<PageSizes>()));
+        services.AddFhirBridgeValidation();
         services.AddSingleton<IResourceService>(sp => new ResourceService(
             sp.GetRequiredService<IResourceStore>(),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PageSizes>()));
+            sp.GetRequiredService<PageSizes>(),
+            sp.GetRequiredService<ConformanceGate>()));
 
         services.AddSingleton<CapabilityStatementProvider>();
+        services.AddSingleton<ConformanceCatalog>();
+        services.AddSingleton<TerminologyService>();
         services.AddSingleton<FhirRequestReader>();
         return services;
     }

@@ -24,6 +24,13 @@ internal static class OptionsRegistration
                 $"Storage:PostgresConnectionString (or {StorageHostOptions.PostgresVariable}) is required for postgres.")
             .ValidateOnStart();
 
+        services.AddOptions<ValidationOptions>()
+            .BindConfiguration(ValidationOptions.Section)
+            .Validate(
+                o => o.MustConform is null || o.MustConform.All(r => r.ResourceType.Length > 0 && r.Profile.Length > 0),
+                "Validation:MustConform entries need a ResourceType and a Profile.")
+            .ValidateOnStart();
+
         return services;
     }
 

@@ -101,6 +101,22 @@ internal static class FhirHandlers
         return FhirResults.Read(http.Request, await service.ReadAsync(type, id, version, ct));
     }
 
+    public static async Task<IResult> ValidateTypeAsync(string type, HttpContext http, IResourceService service, FhirRequestReader reader, CancellationToken ct)
+    {
+        RequireServed(type);
+        var body = await reader.ReadResourceAsync(http.Request, ct);
+        var request = ValidationRequest.FromBody(type, body, QueryParameters.Of(http.Request));
+        return FhirResults.Ok(await service.ValidateAsync(type, request, ct));
+    }
+
+    public static async Task<IResult> ValidateInstanceAsync(string type, string id, HttpContext http, IResourceService service, CancellationToken ct)
+    {
+        RequireServed(type);
+        var current = await service.ReadAsync(type, id, null, ct);
+        var request = ValidationRequest.FromQuery(current.Resource, QueryParameters.Of(http.Request));
+        return FhirResults.Ok(await service.ValidateAsync(type, request, ct));
+    }
+
     private static async Task<IResult> SearchWithAsync(
         string type, IReadOnlyList<KeyValuePair<string, string>> parameters, HttpContext http, IResourceService service, CancellationToken ct) =>
         FhirResults.Ok((await service.SearchAsync(type, parameters, http.ToRequestContext(), ct)).Bundle);

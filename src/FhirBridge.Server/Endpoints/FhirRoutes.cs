@@ -1,10 +1,14 @@
 using Hl7.Fhir.Model;
 using TypeInteraction = Hl7.Fhir.Model.CapabilityStatement.TypeRestfulInteraction;
 using SystemInteraction = Hl7.Fhir.Model.CapabilityStatement.SystemRestfulInteraction;
+using FhirBridge.Server.Conformance;
 
 namespace FhirBridge.Server.Endpoints;
 
-/// <summary>One FHIR route: what the router maps and what the CapabilityStatement declares, from the same row.</summary>
+/// <summary>
+/// One FHIR route: what the router maps and what the CapabilityStatement declares, from the same row.
+/// <see cref="Type"/> null means the route serves every served type; else only that (conformance) type.
+/// </summary>
 internal sealed record FhirRoute(
     string Method,
     string Pattern,
@@ -12,7 +16,12 @@ internal sealed record FhirRoute(
     string Summary,
     bool TakesResource = false,
     IReadOnlyList<TypeInteraction>? TypeInteractions = null,
-    IReadOnlyList<SystemInteraction>? SystemInteractions = null);
+    IReadOnlyList<SystemInteraction>? SystemInteractions = null,
+    FhirOperation? Operation = null,
+    string? Type = null);
+
+/// <summary>A FHIR operation a route serves on every type, as the CapabilityStatement names it.</summary>
+internal sealed record FhirOperation(string Name, string Definition);
 
 /// <summary>The single list of FHIR routes under /fhir (https://hl7.org/fhir/R4/http.html#summary).</summary>
 internal static class FhirRoutes
@@ -20,6 +29,8 @@ internal static class FhirRoutes
     // {type:alpha} keeps "_history" and "_search" from being taken for a type, so a wrong method on them is a 405.
     private const string TypePath = "/{type:alpha}";
     private const string Instance = TypePath + "/{id}";
+
+    private static readonly FhirOperation Validate = new("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
 
     public static IReadOnlyList<FhirRoute> All { get; } =
     [
@@ -48,9 +59,46 @@ internal static class FhirRoutes
             TypeInteractions: [TypeInteraction.HistoryInstance]),
         new("GET", Instance + "/_history/{vid}", FhirHandlers.VersionReadAsync, "Read a version",
             TypeInteractions: [TypeInteraction.Vread]),
+        new("POST", TypePath + "/$validate", FhirHandlers.ValidateTypeAsync, "Validate a resource (body: the resource or a Parameters)",
+            TakesResource: true, Operation: Validate),
+        new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate),
+        .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
+        new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
+            Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
+        new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
+            Operation: new("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"), Type: "ValueSet"),
+        new("GET", "/CodeSystem/$lookup", ConformanceHandlers.Lookup, "Look up a code of a loaded CodeSystem (?system=&code=)",
+            Operation: new("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"), Type: "CodeSystem"),
     ];
 
-    public static IEnumerable<TypeInteraction> TypeInteractions => All.SelectMany(r => r.TypeInteractions ?? []).Distinct();
+    /// <summary>The interactions on every served type.</summary>
+    public static IEnumerable<TypeInteraction> TypeInteractions => InteractionsOf(null);
+
+    /// <summary>The operations on one conformance type (null: on every served type).</summary>
+    public static IEnumerable<FhirOperation> OperationsOf(string? type) =>
+        All.Where(r => r.Type == type).Select(r => r.Operation).OfType<FhirOperation>().Distinct();
+
+    /// <summary>The interactions on one conformance type (null: on every served type).</summary>
+    public static IEnumerable<TypeInteraction> InteractionsOf(string? type) =>
+        All.Where(r => r.Type == type).SelectMany(r => r.TypeInteractions ?? []).Distinct();
 
     public static IEnumerable<SystemInteraction> SystemInteractions => All.SelectMany(r => r.SystemInteractions ?? []).Distinct();
+
+    // Literal type segments take precedence over {type:alpha}; writes get their own 405 rows for the same reason.
+    private static IEnumerable<FhirRoute> ConformanceRoutes(string type)
+    {
+        var path = "/" + type;
+        var readOnly = () => ConformanceHandlers.ReadOnly(type);
+        return
+        [
+            new("GET", path, (HttpContext http, ConformanceCatalog catalog) => ConformanceHandlers.Search(type, http, catalog),
+                $"Search the loaded {type}s by _id, url, name or version", TypeInteractions: [TypeInteraction.SearchType], Type: type),
+            new("GET", path + "/{id}", (string id, ConformanceCatalog catalog) => ConformanceHandlers.Read(type, id, catalog),
+                $"Read a loaded {type}", TypeInteractions: [TypeInteraction.Read], Type: type),
+            new("POST", path, readOnly, $"{type}s are read-only (405)", Type: type),
+            new("PUT", path, readOnly, $"{type}s are read-only (405)", Type: type),
+            new("PUT", path + "/{id}", readOnly, $"{type}s are read-only (405)", Type: type),
+            new("DELETE", path + "/{id}", readOnly, $"{type}s are read-only (405)", Type: type),
+        ];
+    }
 }
