@@ -140,8 +140,7 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
             throw new BadRequestException($"The condition '{criteria}' has no search criteria.");
         }
 
-        var query = parsed.Query with { Count = 2, Sort = [], Total = TotalMode.None, Includes = [], RevIncludes = [], PageToken = null };
-        var page = await session.SearchAsync(query, cancellationToken);
+        var page = await FirstMatchesAsync(session, parsed.Query, 2, cancellationToken);
         return page.Matches.Count switch
         {
             0 => null,
@@ -149,6 +148,14 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
             _ => throw new PreconditionFailedException($"The condition '{criteria}' matches more than one {type}."),
         };
     }
+
+    /// <summary>The gate's <see cref="LinkSearch"/> in <paramref name="session"/>: whether a current resource matches the search.</summary>
+    public LinkSearch LinkSearch(IStoreSession session) =>
+        async (type, query, cancellationToken) =>
+        {
+            var parsed = parser.Parse(type, UrlQuery.Parse(query), strict: true, baseUrl: null);
+            return (await FirstMatchesAsync(session, parsed.Query, 1, cancellationToken)).Matches.Count > 0;
+        };
 
     public static Resource Parse(StoredResource stored) =>
         FhirSerializer.ParseJson(stored.Json ?? throw new InvalidOperationException($"{stored.Type}/{stored.Id} version {stored.Version} has no content."));
@@ -172,12 +179,16 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
     // Only resources claiming a loaded profile or matching a must-conform rule are validated: the rest are stored as before.
     private async System.Threading.Tasks.Task EnsureConformsAsync(IStoreSession session, Resource resource, CancellationToken cancellationToken)
     {
-        var profiles = conformance.RequiredProfiles(resource);
+        var profiles = await conformance.RequiredProfilesAsync(resource, LinkSearch(session), cancellationToken);
         if (profiles.Count > 0)
         {
             conformance.EnsureConforms(resource, profiles, await ReferenceTargets.LoadAsync(session, resource, cancellationToken));
         }
     }
+
+    private static Task<SearchPage> FirstMatchesAsync(IStoreSession session, SearchQuery query, int count, CancellationToken cancellationToken) =>
+        session.SearchAsync(
+            query with { Count = count, Sort = [], Total = TotalMode.None, Includes = [], RevIncludes = [], PageToken = null }, cancellationToken);
 
     // meta.lastUpdated is serialized to the millisecond; the stored timestamp must be the same instant.
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());

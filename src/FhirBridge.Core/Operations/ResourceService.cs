@@ -72,7 +72,7 @@ public sealed class ResourceService : IResourceService
             {
                 var resolve = await ReferenceTargets.LoadAsync(session, resource, token);
                 return request.Profile is null
-                    ? _conformance.Validate(resource, _conformance.RequiredProfiles(resource), resolve)
+                    ? _conformance.Validate(resource, await _conformance.RequiredProfilesAsync(resource, _resources.LinkSearch(session), token), resolve)
                     : _conformance.Validator.Validate(resource, request.Profile, resolve);
             },
             cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using FhirBridge.Core.Fhir;
+using FhirBridge.Core.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
 
@@ -7,7 +8,8 @@ namespace FhirBridge.Core.Search;
 
 /// <summary>
 /// The R4 search parameters of every served type (composite and special ones are not served), plus the common
-/// Resource parameters _id, _lastUpdated, _profile, _tag, _security and _source.
+/// Resource parameters _id, _lastUpdated, _profile, _tag, _security and _source, plus the SearchParameters of the
+/// FhirBridge package (e.g. EpisodeOfCare team).
 /// </summary>
 public sealed class SearchParameterRegistry : ISearchParameterRegistry
 {
@@ -34,15 +36,18 @@ public sealed class SearchParameterRegistry : ISearchParameterRegistry
     public SearchParameterRegistry()
     {
         var served = ServedTypes.All.ToFrozenSet(StringComparer.Ordinal);
-        var own = ModelInfo.SearchParameters
-            .Where(p => p.Resource is { } type && p.Name is not null && served.Contains(type) && ServedParamTypes.Contains(p.Type) && !string.IsNullOrWhiteSpace(p.Expression))
-            .Select(p => new SearchParameterInfo(
-                p.Resource!,
-                p.Name!,
-                p.Type,
-                FhirPathBranches.ForType(p.Expression!, p.Resource!),
-                p.Target?.Select(t => t.GetLiteral()).ToArray() ?? [],
-                p.Url ?? string.Empty))
+        var standard = ModelInfo.SearchParameters
+            .Where(p => p.Resource is not null && p.Name is not null)
+            .Select(p => new Definition(p.Resource!, p.Name!, p.Type, p.Expression, p.Target?.Select(t => t.GetLiteral()) ?? [], p.Url ?? string.Empty));
+        var package = FhirBridgePackage.Resources.OfType<SearchParameter>()
+            .Where(p => p.Type is not null && p.Code is not null)
+            .SelectMany(p => p.Base.OfType<Enum>().Select(b => new Definition(
+                b.GetLiteral(), p.Code!, p.Type!.Value, p.Expression, p.Target.OfType<Enum>().Select(t => t.GetLiteral()), p.Url ?? string.Empty)));
+
+        // The standard parameters come first, so a package parameter cannot redefine one (DistinctBy keeps the first).
+        var own = standard.Concat(package)
+            .Where(p => served.Contains(p.Resource) && ServedParamTypes.Contains(p.Type) && !string.IsNullOrWhiteSpace(p.Expression))
+            .Select(p => new SearchParameterInfo(p.Resource, p.Name, p.Type, FhirPathBranches.ForType(p.Expression!, p.Resource), [.. p.Targets], p.Url))
             .ToLookup(p => p.ResourceType, StringComparer.Ordinal);
 
         _byType = ServedTypes.All.ToFrozenDictionary(
@@ -63,4 +68,6 @@ public sealed class SearchParameterRegistry : ISearchParameterRegistry
 
     private static SearchParameterInfo CommonParameter(string name, SearchParamType type, string expression, string id) =>
         new("Resource", name, type, expression, [], $"http://hl7.org/fhir/SearchParameter/{id}");
+
+    private sealed record Definition(string Resource, string Name, SearchParamType Type, string? Expression, IEnumerable<string> Targets, string Url);
 }

@@ -14,10 +14,10 @@ public sealed class ValidationOptions
     public List<MustConformSetting>? MustConform { get; set; }
 
     public IReadOnlyList<MustConformRule> Rules =>
-        MustConform?.Select(s => new MustConformRule(s.ResourceType, s.When, s.Profile)).ToList() ?? MustConformRule.Defaults;
+        MustConform?.Select(s => new MustConformRule(s.ResourceType, s.When, s.Profile, s.LinkedFrom)).ToList() ?? MustConformRule.Defaults;
 }
 
-/// <summary>One configured must-conform rule: a <see cref="ResourceType"/> for which the FHIRPath <see cref="When"/> holds must conform to <see cref="Profile"/>.</summary>
+/// <summary>One configured must-conform rule: a <see cref="ResourceType"/> for which the FHIRPath <see cref="When"/> holds (and which a match of the search <see cref="LinkedFrom"/> references, when set) must conform to <see cref="Profile"/>.</summary>
 public sealed class MustConformSetting
 {
     public string ResourceType { get; set; } = "";
@@ -25,4 +25,7 @@ public sealed class MustConformSetting
     public string When { get; set; } = "true";
 
     public string Profile { get; set; } = "";
+
+    /// <summary>See <see cref="MustConformRule.LinkedFrom"/>.</summary>
+    public string? LinkedFrom { get; set; }
 }

@@ -8,6 +8,18 @@ public sealed class SearchParameterRegistryTests
 {
     private readonly SearchParameterRegistry _registry = new();
 
+    [Fact]
+    public void Find_EpisodeOfCareTeam_IsThePackageReferenceParameterToCareTeam()
+    {
+        var parameter = _registry.Find("EpisodeOfCare", "team");
+
+        Assert.NotNull(parameter);
+        Assert.Equal(SearchParamType.Reference, parameter.Type);
+        Assert.Equal(["CareTeam"], parameter.Targets);
+        Assert.Equal("https://fhirbridge.fi/fhir/SearchParameter/EpisodeOfCare-team", parameter.Url);
+        Assert.Contains(_registry.For("EpisodeOfCare"), p => p.Name == "team");
+    }
+
     [Theory]
     [InlineData("subject", SearchParamType.Reference)]
     [InlineData("patient", SearchParamType.Reference)]
