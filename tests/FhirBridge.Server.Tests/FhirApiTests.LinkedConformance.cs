@@ -11,10 +11,10 @@ public abstract partial class FhirApiTests
     [Fact]
     public async Task A_CareTeam_linked_from_a_joint_client_episode_must_conform_to_JointCareTeam()
     {
-        var team = await Client.CreateAsync(PlainJointTeam());
-        await Client.CreateAsync(EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), team!));
+        var team = await Client.CreateAsync(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
+        await Client.CreateAsync(EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), team!.Id!));
 
-        var response = await Http.PutAsync($"/fhir/CareTeam/{team!.Id}", FhirTest.Json(WithoutManagingOrganization(team)));
+        var response = await Http.PutAsync($"/fhir/CareTeam/{team.Id}", FhirTest.Json(WithoutPackageExtensions(team)));
 
         var outcome = await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Contains(outcome.Issue, i => IsError(i) && i.Diagnostics?.Contains("JointCareTeam", StringComparison.Ordinal) == true);
@@ -24,50 +24,57 @@ public abstract partial class FhirApiTests
     [Fact]
     public async Task A_CareTeam_linked_only_from_other_episodes_need_not_conform_to_JointCareTeam()
     {
-        var team = await Client.CreateAsync(PlainJointTeam());
+        var team = await Client.CreateAsync(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
         await Client.CreateAsync(EpisodeWithTeam(
-            new EpisodeOfCare { Status = EpisodeOfCare.EpisodeOfCareStatus.Active, Patient = new ResourceReference("Patient/asiakas-1") }, team!));
+            new EpisodeOfCare { Status = EpisodeOfCare.EpisodeOfCareStatus.Active, Patient = new ResourceReference("Patient/asiakas-1") }, team!.Id!));
 
-        var response = await Http.PutAsync($"/fhir/CareTeam/{team!.Id}", FhirTest.Json(WithoutManagingOrganization(team)));
+        var response = await Http.PutAsync($"/fhir/CareTeam/{team.Id}", FhirTest.Json(WithoutPackageExtensions(team)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("2", (await Client.ReadAsync<CareTeam>($"CareTeam/{team.Id}"))!.Meta!.VersionId);
     }
 
     [Fact]
+    public async Task A_CareTeam_created_after_the_joint_client_episode_linking_it_must_conform_to_JointCareTeam()
+    {
+        var id = FhirTest.Unique();
+        await Client.CreateAsync(EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), id));
+        var team = WithoutPackageExtensions(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
+        team.Id = id;
+
+        var response = await Http.PutAsync($"/fhir/CareTeam/{id}", FhirTest.Json(team));
+
+        await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.UnprocessableEntity);
+        await FhirTest.AssertOutcomeAsync(await Http.GetAsync($"/fhir/CareTeam/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task EpisodeOfCare_is_searchable_by_team()
     {
-        var team = await Client.CreateAsync(PlainJointTeam());
-        var episode = await Client.CreateAsync(EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), team!));
+        var team = await Client.CreateAsync(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
+        var episode = await Client.CreateAsync(EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), team!.Id!));
 
-        var found = await Client.SearchAsync("EpisodeOfCare", [$"team=CareTeam/{team!.Id}"]);
+        var found = await Client.SearchAsync("EpisodeOfCare", [$"team=CareTeam/{team.Id}"]);
         var none = await Client.SearchAsync("EpisodeOfCare", [$"team=CareTeam/{FhirTest.Unique()}"]);
 
         Assert.Equal(episode!.Id, Assert.Single(found!.Entry).Resource!.Id);
         Assert.Empty(none!.Entry);
     }
 
-    // The JointCareTeam example without the package's extensions: only a linking joint-client episode makes the profile required.
-    private static CareTeam PlainJointTeam()
-    {
-        var team = ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1");
-        team.Id = null;
-        team.Extension.Clear();
-        team.Participant.ForEach(p => p.Extension.Clear());
-        return team;
-    }
-
-    private static EpisodeOfCare EpisodeWithTeam(EpisodeOfCare episode, CareTeam team)
+    private static EpisodeOfCare EpisodeWithTeam(EpisodeOfCare episode, string teamId)
     {
         episode.Id = null;
-        episode.Team = [new ResourceReference($"CareTeam/{team.Id}")];
+        episode.Team = [new ResourceReference($"CareTeam/{teamId}")];
         return episode;
     }
 
-    private static CareTeam WithoutManagingOrganization(CareTeam team)
+    // Without the extensions the extension-based rule looks for, only a linking joint-client episode requires JointCareTeam
+    // (whose fbr-jct-1 needs a responsible worker, so the result does not conform).
+    private static CareTeam WithoutPackageExtensions(CareTeam team)
     {
         var copy = (CareTeam)team.DeepCopy();
-        copy.ManagingOrganization.Clear();
+        copy.Extension.Clear();
+        copy.Participant.ForEach(p => p.Extension.Clear());
         return copy;
     }
 }
