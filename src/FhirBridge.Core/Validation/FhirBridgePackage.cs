@@ -22,7 +22,7 @@ public static class FhirBridgePackage
     /// <summary>The package version from package.json.</summary>
     public static string Version => LazyManifest.Value.Version;
 
-    /// <summary>The package's conformance resources (StructureDefinitions, ValueSets, CodeSystems), parsed once.</summary>
+    /// <summary>The package's conformance resources (StructureDefinitions, ValueSets, CodeSystems, SearchParameters), parsed once.</summary>
     public static IReadOnlyList<Resource> Resources => LazyResources.Value;
 
     /// <summary>The raw package.json text.</summary>

@@ -21,7 +21,7 @@ public sealed class FhirBridgePackageTests
         Assert.Equal(
             ["AccessLogEvent", "DisclosureConsent", "DisclosureLogEvent", "FollowUpTask", "JointCareTeam", "JointClientEpisode", "MultidisciplinaryPlan", "StatutoryPlanReference"],
             profiles.Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.All(FhirBridgePackage.Resources, r => Assert.True(r is StructureDefinition or ValueSet or CodeSystem, r.TypeName));
+        Assert.All(FhirBridgePackage.Resources, r => Assert.True(r is StructureDefinition or ValueSet or CodeSystem or SearchParameter, r.TypeName));
     }
 
     [Fact]
