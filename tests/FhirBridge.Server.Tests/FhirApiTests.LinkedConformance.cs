@@ -49,6 +49,30 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
+    public async Task A_transaction_writing_a_joint_client_episode_and_its_non_conforming_CareTeam_fails_whole()
+    {
+        var id = FhirTest.Unique();
+        var episode = EpisodeWithTeam(ProfileExamples.Load<EpisodeOfCare>("EpisodeOfCare-yhteisasiakkuus-1"), id);
+        var testId = Tagged(episode);
+        var team = WithoutPackageExtensions(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
+        team.Id = id;
+        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
+        bundle.Entry.Add(PostEntry(episode));
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            Resource = team,
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"CareTeam/{id}" },
+        });
+
+        var response = await Http.PostAsync("/fhir", FhirTest.Json(bundle));
+
+        // https://hl7.org/fhir/R4/http.html#trules: the POST runs before the PUT, so it is the CareTeam that fails.
+        var outcome = await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(outcome.Issue, i => IsError(i) && i.Expression.Contains("Bundle.entry[1]") && i.Diagnostics!.Contains("JointCareTeam#CareTeam", StringComparison.Ordinal));
+        Assert.Empty((await SearchByTestIdAsync("EpisodeOfCare", testId)).Entry);
+    }
+
+    [Fact]
     public async Task EpisodeOfCare_is_searchable_by_team()
     {
         var team = await Client.CreateAsync(ProfileExamples.Unclaimed<CareTeam>("CareTeam-omatiimi-1"));
