@@ -1,3 +1,4 @@
+using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
 using Hl7.Fhir.Model;
 
@@ -14,13 +15,15 @@ internal static class ReferenceTargets
         var targets = new Dictionary<string, Resource>(StringComparer.Ordinal);
         foreach (var reference in References.In(resource).Select(r => r.Reference).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            var parts = reference.Split('/');
-            if (parts.Length != 2 || !Fhir.ServedTypes.IsServed(parts[0]))
+            // Current versions only: a version-specific reference (Type/id/_history/n) is not looked up.
+            if (reference.Contains("/_history/", StringComparison.Ordinal)
+                || !ReferenceText.TryParseRelative(reference, out var type, out var id)
+                || !Fhir.ServedTypes.IsServed(type))
             {
                 continue;
             }
 
-            var stored = await session.GetAsync(parts[0], parts[1], null, cancellationToken);
+            var stored = await session.GetAsync(type, id, null, cancellationToken);
             if (stored is { Deleted: false })
             {
                 targets[reference] = ResourceOperations.Parse(stored);
