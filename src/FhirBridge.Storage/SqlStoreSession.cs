@@ -1,4 +1,5 @@
 using System.Data.Common;
+using FhirBridge.Core.Audit;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
@@ -30,6 +31,10 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadVersion(reader, 0) : null;
     }
+
+    // Issue #4 in progress: the audit-log storage replaces this with the insert into the log table.
+    public Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The audit log is not stored yet.");
 
     public async Task SaveAsync(ResourceWrite write, CancellationToken cancellationToken)
     {

@@ -89,3 +89,11 @@ public sealed class UnprocessableEntityException : FhirException
 /// <summary>503: a dependency (e.g. the database) is unavailable; the request had no effect.</summary>
 public sealed class ServiceUnavailableException(string message)
     : FhirException(HttpStatusCode.ServiceUnavailable, OperationOutcome.IssueType.Transient, message);
+
+/// <summary>401: no valid bearer token (https://hl7.org/fhir/smart-app-launch/); the body says why.</summary>
+public sealed class UnauthorizedException(string message)
+    : FhirException(HttpStatusCode.Unauthorized, OperationOutcome.IssueType.Login, message);
+
+/// <summary>403: the caller is known but its role, scopes or lawful basis do not allow the interaction.</summary>
+public sealed class ForbiddenException(string message, string? expression = null)
+    : FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message, expression);

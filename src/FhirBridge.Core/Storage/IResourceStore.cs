@@ -1,3 +1,4 @@
+using FhirBridge.Core.Audit;
 using FhirBridge.Core.Search;
 
 namespace FhirBridge.Core.Storage;
@@ -39,6 +40,12 @@ public interface IStoreSession
 
     /// <summary>Versions newest first, for one resource, one type, or the whole system.</summary>
     Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends log entries in this unit of work's transaction (703/2023: a write and its log entry commit together).
+    /// Only in a write unit of work.
+    /// </summary>
+    Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
 }
 
 /// <summary>One stored version. <see cref="Json"/> is null for a delete marker.</summary>
