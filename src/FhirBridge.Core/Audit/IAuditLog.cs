@@ -52,7 +52,7 @@ public sealed record AuditQuery(
     bool OldestFirst = false)
 {
     /// <summary>The <see cref="LegalBases"/> value that matches entries recorded without a basis.</summary>
-    public const string NoBasis = "none";
+    public const string NoBasis = Security.LegalBasis.NoneCode;
 }
 
 /// <summary>One page of log entries; <see cref="NextPageToken"/> is null on the last page.</summary>

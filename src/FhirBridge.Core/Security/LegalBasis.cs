@@ -18,5 +18,8 @@ public sealed record LegalBasis(string Code, string? Source = null, string? Reas
     public const string BreakGlassCode = "break-glass";
     public const string SupervisionCode = "supervision";
 
+    /// <summary>Recorded on a denied attempt: no lawful basis was found.</summary>
+    public const string NoneCode = "none";
+
     public bool IsBreakGlass => Code == BreakGlassCode;
 }
