@@ -8,13 +8,7 @@ namespace FhirBridge.Core.Operations;
 /// <summary>The request checks every interaction shares: served type, id syntax, body type and id.</summary>
 internal static partial class ResourceRules
 {
-    public static void EnsureServed(string type)
-    {
-        if (!ServedTypes.IsServed(type))
-        {
-            throw new ResourceNotFoundException($"Unknown resource type '{type}'.");
-        }
-    }
+    public static void EnsureServed(string type) => ServedTypes.EnsureStored(type);
 
     // https://hl7.org/fhir/R4/datatypes.html#id
     public static void EnsureId(string id, string expression = "id")

@@ -1,4 +1,5 @@
 using System.Reflection;
+using FhirBridge.Core.Audit;
 using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
 using FhirBridge.Server.Conformance;
@@ -50,7 +51,8 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
                     Mode = CapabilityStatement.RestfulCapabilityMode.Server,
                     Resource =
                     [
-                        .. ServedTypes.All.Select(type => Resource(type, registry.For(type), references, typeInteractions)),
+                        .. ServedTypes.All.Where(t => t != ServedTypes.AuditLog).Select(type => Resource(type, registry.For(type), references, typeInteractions)),
+                        AuditLogResource(),
                         .. ConformanceCatalog.Types.Select(ConformanceResource),
                     ],
                     Interaction = FhirRoutes.SystemInteractions
@@ -88,8 +90,30 @@ internal sealed class CapabilityStatementProvider(ISearchParameterRegistry regis
             SearchParam = parameters
                 .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Definition = p.Url, Type = p.Type })
                 .ToList(),
-            Operation = Operations(null),
+            Operation = [.. Operations(null), .. Operations(type)],
         };
+
+    // The logs: read and search with the compliance parameters only (https://fhirbridge.fi/fhir: issue #4).
+    private static CapabilityStatement.ResourceComponent AuditLogResource() => new()
+    {
+        Type = ServedTypes.AuditLog,
+        Interaction = FhirRoutes.InteractionsOf(ServedTypes.AuditLog).Select(code => new CapabilityStatement.ResourceInteractionComponent { Code = code }).ToList(),
+        Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
+        Operation = Operations(ServedTypes.AuditLog),
+        SearchParam = AuditSearch.Parameters
+            .Where(name => !name.StartsWith('_'))
+            .Select(name => new CapabilityStatement.SearchParamComponent
+            {
+                Name = name,
+                Type = name switch
+                {
+                    "patient" => SearchParamType.Reference,
+                    "date" => SearchParamType.Date,
+                    _ => SearchParamType.Token,
+                },
+            })
+            .ToList(),
+    };
 
     private static CapabilityStatement.ResourceComponent ConformanceResource(string type) => new()
     {

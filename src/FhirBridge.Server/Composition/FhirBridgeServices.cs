@@ -1,7 +1,9 @@
 using FhirBridge.Core.Operations;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Security;
 using FhirBridge.Core.Validation;
+using FhirBridge.Server.Audit;
 using FhirBridge.Server.Capability;
 using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Configuration;
@@ -32,8 +34,10 @@ internal static class FhirBridgeServices
         services.AddSingleton<ISearchQueryParser>(sp => new SearchQueryParser(
             sp.GetRequiredService<ISearchParameterRegistry>(), sp.GetRequiredService<PageSizes>()));
         services.AddFhirBridgeValidation();
-        services.AddSingleton<IResourceService>(sp => new ResourceService(
-            sp.GetRequiredService<IResourceStore>(),
+        services.AddAccessControl();
+        // One service per request: its store is guarded by the request's caller and records what it touches.
+        services.AddScoped<IResourceService>(sp => new ResourceService(
+            new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),

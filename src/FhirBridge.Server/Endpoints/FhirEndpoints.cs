@@ -1,3 +1,4 @@
+using FhirBridge.Server.Audit;
 using FhirBridge.Server.Http;
 
 namespace FhirBridge.Server.Endpoints;
@@ -9,11 +10,12 @@ internal static class FhirEndpoints
 
     public static IEndpointRouteBuilder MapFhirEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(FhirHttpContext.BasePath).WithTags("FHIR");
+        var group = app.MapGroup(FhirHttpContext.BasePath).WithTags("FHIR").AddEndpointFilter<AccessLogFilter>();
         foreach (var route in FhirRoutes.All)
         {
             var endpoint = group.MapMethods(route.Pattern, [route.Method], route.Handler)
                 .WithSummary(route.Summary)
+                .WithMetadata(route)
                 .Produces<FhirResourceBody>(StatusCodes.Status200OK, FhirMediaTypes.Json, FhirMediaTypes.Xml);
             if (route.TakesResource)
             {

@@ -122,11 +122,5 @@ internal static class FhirHandlers
         FhirResults.Ok((await service.SearchAsync(type, parameters, http.ToRequestContext(), ct)).Bundle);
 
     // Checked before the body is read so an unknown type is a 404 whatever the body holds.
-    private static void RequireServed(string type)
-    {
-        if (!ServedTypes.IsServed(type))
-        {
-            throw new ResourceNotFoundException($"Unknown or unsupported resource type '{type}'.");
-        }
-    }
+    private static void RequireServed(string type) => ServedTypes.EnsureStored(type);
 }

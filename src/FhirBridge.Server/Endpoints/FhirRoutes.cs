@@ -1,13 +1,18 @@
 using Hl7.Fhir.Model;
 using TypeInteraction = Hl7.Fhir.Model.CapabilityStatement.TypeRestfulInteraction;
 using SystemInteraction = Hl7.Fhir.Model.CapabilityStatement.SystemRestfulInteraction;
+using FhirBridge.Core.Fhir;
+using FhirBridge.Core.Security;
+using FhirBridge.Server.Audit;
 using FhirBridge.Server.Conformance;
 
 namespace FhirBridge.Server.Endpoints;
 
 /// <summary>
 /// One FHIR route: what the router maps and what the CapabilityStatement declares, from the same row.
-/// <see cref="Type"/> null means the route serves every served type; else only that (conformance) type.
+/// <see cref="Type"/> null means the route serves every served type; else only that (conformance or log) type.
+/// <see cref="Access"/> null means the route touches no client data and is not logged (metadata, conformance resources).
+/// <see cref="TextReport"/>: the route also answers in CSV or HTML (see <see cref="Http.ReportFormats"/>).
 /// </summary>
 internal sealed record FhirRoute(
     string Method,
@@ -18,7 +23,9 @@ internal sealed record FhirRoute(
     IReadOnlyList<TypeInteraction>? TypeInteractions = null,
     IReadOnlyList<SystemInteraction>? SystemInteractions = null,
     FhirOperation? Operation = null,
-    string? Type = null);
+    string? Type = null,
+    RouteAccess? Access = null,
+    bool TextReport = false);
 
 /// <summary>A FHIR operation a route serves on every type, as the CapabilityStatement names it.</summary>
 internal sealed record FhirOperation(string Name, string Definition);
@@ -36,33 +43,34 @@ internal static class FhirRoutes
     [
         new("GET", "/metadata", FhirHandlers.Metadata, "CapabilityStatement of this server"),
         new("POST", "/", FhirHandlers.BundleAsync, "Transaction or batch", TakesResource: true,
-            SystemInteractions: [SystemInteraction.Transaction, SystemInteraction.Batch]),
+            SystemInteractions: [SystemInteraction.Transaction, SystemInteraction.Batch], Access: RouteAccess.Bundle),
         new("GET", "/_history", FhirHandlers.SystemHistoryAsync, "History of all resources",
-            SystemInteractions: [SystemInteraction.HistorySystem]),
+            SystemInteractions: [SystemInteraction.HistorySystem], Access: RouteAccess.SystemHistory),
         new("POST", TypePath, FhirHandlers.CreateAsync, "Create (conditional with If-None-Exist)", TakesResource: true,
-            TypeInteractions: [TypeInteraction.Create]),
+            TypeInteractions: [TypeInteraction.Create], Access: RouteAccess.Create),
         new("GET", TypePath, FhirHandlers.SearchAsync, "Search",
-            TypeInteractions: [TypeInteraction.SearchType]),
+            TypeInteractions: [TypeInteraction.SearchType], Access: RouteAccess.Search),
         new("POST", TypePath + "/_search", FhirHandlers.SearchPostAsync, "Search with form-encoded parameters",
-            TypeInteractions: [TypeInteraction.SearchType]),
+            TypeInteractions: [TypeInteraction.SearchType], Access: RouteAccess.Search),
         new("PUT", TypePath, FhirHandlers.ConditionalUpdateAsync, "Conditional update (search criteria in the query)", TakesResource: true,
-            TypeInteractions: [TypeInteraction.Update]),
+            TypeInteractions: [TypeInteraction.Update], Access: RouteAccess.Update),
         new("GET", TypePath + "/_history", FhirHandlers.TypeHistoryAsync, "History of a type",
-            TypeInteractions: [TypeInteraction.HistoryType]),
+            TypeInteractions: [TypeInteraction.HistoryType], Access: RouteAccess.TypeHistory),
         new("GET", Instance, FhirHandlers.ReadAsync, "Read",
-            TypeInteractions: [TypeInteraction.Read]),
+            TypeInteractions: [TypeInteraction.Read], Access: RouteAccess.Read),
         new("PUT", Instance, FhirHandlers.UpdateAsync, "Update (If-Match for version-aware updates)", TakesResource: true,
-            TypeInteractions: [TypeInteraction.Update]),
+            TypeInteractions: [TypeInteraction.Update], Access: RouteAccess.Update),
         new("DELETE", Instance, FhirHandlers.DeleteAsync, "Delete",
-            TypeInteractions: [TypeInteraction.Delete]),
+            TypeInteractions: [TypeInteraction.Delete], Access: RouteAccess.Delete),
         new("GET", Instance + "/_history", FhirHandlers.InstanceHistoryAsync, "History of a resource",
-            TypeInteractions: [TypeInteraction.HistoryInstance]),
+            TypeInteractions: [TypeInteraction.HistoryInstance], Access: RouteAccess.InstanceHistory),
         new("GET", Instance + "/_history/{vid}", FhirHandlers.VersionReadAsync, "Read a version",
-            TypeInteractions: [TypeInteraction.Vread]),
+            TypeInteractions: [TypeInteraction.Vread], Access: RouteAccess.Vread),
         new("POST", TypePath + "/$validate", FhirHandlers.ValidateTypeAsync, "Validate a resource (body: the resource or a Parameters)",
-            TakesResource: true, Operation: Validate),
-        new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate),
+            TakesResource: true, Operation: Validate, Access: RouteAccess.Operation),
+        new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate, Access: RouteAccess.Operation),
         .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
+        .. AuditRoutes(),
         new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
             Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
         new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
@@ -83,6 +91,39 @@ internal static class FhirRoutes
         All.Where(r => r.Type == type).SelectMany(r => r.TypeInteractions ?? []).Distinct();
 
     public static IEnumerable<SystemInteraction> SystemInteractions => All.SelectMany(r => r.SystemInteractions ?? []).Distinct();
+
+    // The logs are served from the audit log, not the resource store: literal /AuditEvent segments win over {type:alpha}.
+    private static IEnumerable<FhirRoute> AuditRoutes()
+    {
+        const string path = "/" + ServedTypes.AuditLog;
+        const string type = ServedTypes.AuditLog;
+        var logWrite = new RouteAccess("update", AuditEvent.AuditEventAction.U, ScopeAction.None);
+        var readOnly = AuditHandlers.ReadOnly;
+        return
+        [
+            new("GET", path, AuditHandlers.SearchAsync, "Search the access and disclosure logs (compliance officers)",
+                TypeInteractions: [TypeInteraction.SearchType], Type: type, Access: RouteAccess.Search),
+            new("GET", path + "/{id}", AuditHandlers.ReadAsync, "Read a log entry (compliance officers)",
+                TypeInteractions: [TypeInteraction.Read], Type: type, Access: RouteAccess.Read),
+            new("GET", path + "/$review", AuditHandlers.ReviewAsync, "Entries to review: reason=break-glass or reason=no-care-relationship",
+                Operation: new("review", "https://fhirbridge.fi/fhir/OperationDefinition/AuditEvent-review"), Type: type,
+                Access: RouteAccess.Operation with { Scope = ScopeAction.Search }),
+            new("GET", path + "/$verify-chain", AuditHandlers.VerifyChainAsync, "Check the log's hash chain; reports the first broken link",
+                Operation: new("verify-chain", "https://fhirbridge.fi/fhir/OperationDefinition/AuditEvent-verify-chain"), Type: type,
+                Access: RouteAccess.Operation with { Scope = ScopeAction.None }),
+            new("POST", path + "/$purge", AuditHandlers.PurgeAsync, "Remove entries older than the retention period (administrators)",
+                Operation: new("purge", "https://fhirbridge.fi/fhir/OperationDefinition/AuditEvent-purge"), Type: type,
+                Access: RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.D, Scope = ScopeAction.None }),
+            new("POST", path, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("PUT", path, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("PUT", path + "/{id}", readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("DELETE", path + "/{id}", readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("GET", "/Patient/{id}/$access-report", AuditHandlers.AccessReportAsync,
+                "A client's access and disclosure report (703/2023 §11): Bundle, or _format=text/csv or text/html",
+                Operation: new("access-report", "https://fhirbridge.fi/fhir/OperationDefinition/Patient-access-report"), Type: "Patient",
+                Access: RouteAccess.Operation with { Scope = ScopeAction.None }, TextReport: true),
+        ];
+    }
 
     // Literal type segments take precedence over {type:alpha}; writes get their own 405 rows for the same reason.
     private static IEnumerable<FhirRoute> ConformanceRoutes(string type)

@@ -16,7 +16,9 @@ internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErro
     {
         try
         {
-            http.Features.Set(ResponseFormat.Negotiate(http.Request));
+            // A report route asked for CSV or HTML answers errors in FHIR JSON instead of refusing the _format.
+            var textReport = http.GetEndpoint()?.Metadata.GetMetadata<Endpoints.FhirRoute>()?.TextReport == true && ReportFormats.Asked(http.Request);
+            http.Features.Set(textReport ? ResponseFormat.NegotiateOrJson(http.Request) : ResponseFormat.Negotiate(http.Request));
             await next(http);
             if (IsBodilessError(http.Response))
             {
