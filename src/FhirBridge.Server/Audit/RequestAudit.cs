@@ -18,16 +18,19 @@ internal sealed class RequestAudit(AccessTrail trail)
     /// <summary>Something the handler itself touched (e.g. the client a log query was about).</summary>
     public void Report(LoggedData data) => _reported.Add(data);
 
-    /// <summary>A write attempt's items: its writes, and the reads of resources it did not also write (e.g. a conditional create's match).</summary>
+    /// <summary>
+    /// A write attempt's items: its writes only — what it read on the way (current versions, reference targets) went to
+    /// no one; an attempt that wrote nothing (a conditional create that found its match) returned what it read.
+    /// </summary>
     public IReadOnlyList<LoggedData> TakeWrite(IReadOnlyList<DataAccess> attempt)
     {
-        var written = attempt.Where(a => a.Kind != DataAccessKind.Read).Select(a => (a.Type, a.Id)).ToHashSet();
         foreach (var access in attempt)
         {
             _logged.Add(access);
         }
 
-        return [.. attempt.Where(a => a.Kind != DataAccessKind.Read || !written.Contains((a.Type, a.Id))).SelectMany(Logged)];
+        var writes = attempt.Where(a => a.Kind != DataAccessKind.Read).ToList();
+        return [.. (writes.Count > 0 ? writes : attempt).SelectMany(Logged)];
     }
 
     /// <summary>What the request read and no write attempt has logged yet, plus what handlers reported.</summary>

@@ -96,6 +96,8 @@ internal static class FhirRoutes
     private static IEnumerable<FhirRoute> AuditRoutes()
     {
         const string path = "/" + ServedTypes.AuditLog;
+        // A log id never starts with '_' or '$', so /AuditEvent/_history and /AuditEvent/$validate reach the store routes (405).
+        const string entry = path + "/{id:regex(^[A-Za-z0-9][A-Za-z0-9\\-\\.]{{0,63}}$)}";
         const string type = ServedTypes.AuditLog;
         var logWrite = new RouteAccess("update", AuditEvent.AuditEventAction.U, ScopeAction.None);
         var readOnly = AuditHandlers.ReadOnly;
@@ -103,7 +105,7 @@ internal static class FhirRoutes
         [
             new("GET", path, AuditHandlers.SearchAsync, "Search the access and disclosure logs (compliance officers)",
                 TypeInteractions: [TypeInteraction.SearchType], Type: type, Access: RouteAccess.Search),
-            new("GET", path + "/{id}", AuditHandlers.ReadAsync, "Read a log entry (compliance officers)",
+            new("GET", entry, AuditHandlers.ReadAsync, "Read a log entry (compliance officers)",
                 TypeInteractions: [TypeInteraction.Read], Type: type, Access: RouteAccess.Read),
             new("GET", path + "/$review", AuditHandlers.ReviewAsync, "Entries to review: reason=break-glass or reason=no-care-relationship",
                 Operation: new("review", "https://fhirbridge.fi/fhir/OperationDefinition/AuditEvent-review"), Type: type,
@@ -116,8 +118,8 @@ internal static class FhirRoutes
                 Access: RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.D, Scope = ScopeAction.None }),
             new("POST", path, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
             new("PUT", path, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
-            new("PUT", path + "/{id}", readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
-            new("DELETE", path + "/{id}", readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("PUT", entry, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
+            new("DELETE", entry, readOnly, "The logs are append-only (405)", Type: type, Access: logWrite),
             new("GET", "/Patient/{id}/$access-report", AuditHandlers.AccessReportAsync,
                 "A client's access and disclosure report (703/2023 §11): Bundle, or _format=text/csv or text/html",
                 Operation: new("access-report", "https://fhirbridge.fi/fhir/OperationDefinition/Patient-access-report"), Type: "Patient",
