@@ -23,7 +23,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
 
     private async Task<Bundle> TransactionAsync(Bundle bundle, RequestContext context, CancellationToken cancellationToken)
     {
-        var requests = bundle.Entry.Select((entry, index) => AtEntry(index, () => EntryRequest.Parse(entry, index, context.BaseUrl))).ToList();
+        var requests = bundle.Entry.Select((entry, index) => AtEntry(index, () => EntryRequest.ParseAuthorized(entry, index, context))).ToList();
         var ordered = Ordered(requests);
         var current = -1;
         try
@@ -79,7 +79,7 @@ internal sealed class BundleProcessor(IResourceStore store, ResourceOperations r
         {
             try
             {
-                requests.Add(EntryRequest.Parse(bundle.Entry[index], index, context.BaseUrl));
+                requests.Add(EntryRequest.ParseAuthorized(bundle.Entry[index], index, context));
             }
             catch (FhirException e)
             {

@@ -31,6 +31,28 @@ internal sealed record EntryRequest(
 
     public bool IsRead => Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD;
 
+    /// <summary>The SMART scope letters the entry needs on its type.</summary>
+    public Security.ScopeAction Scope => Kind switch
+    {
+        EntryKind.Create => Security.ScopeAction.Create,
+        EntryKind.Update or EntryKind.ConditionalUpdate => Security.ScopeAction.Update,
+        EntryKind.Delete or EntryKind.ConditionalDelete => Security.ScopeAction.Delete,
+        EntryKind.Search => Security.ScopeAction.Search,
+        _ => Security.ScopeAction.Read,
+    };
+
+    /// <summary>Parses the entry and lets <paramref name="context"/> authorize it (scopes and roles per entry type).</summary>
+    public static EntryRequest ParseAuthorized(Bundle.EntryComponent? entry, int index, RequestContext context)
+    {
+        var request = Parse(entry, index, context.BaseUrl);
+        if (request.Type is { } type)
+        {
+            context.Authorize?.Invoke(type, request.Scope);
+        }
+
+        return request;
+    }
+
     public static string Path(int index) => string.Create(CultureInfo.InvariantCulture, $"Bundle.entry[{index}]");
 
     public static EntryRequest Parse(Bundle.EntryComponent? entry, int index, Uri baseUrl)

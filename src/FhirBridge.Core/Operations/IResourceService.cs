@@ -44,7 +44,9 @@ public interface IResourceService
 /// <param name="BaseUrl">The FHIR base as the client sees it, e.g. http://localhost:8080/fhir (no trailing slash).</param>
 /// <param name="StrictHandling">Prefer: handling=strict — unknown/malformed search parameters are a 400 instead of a warning.</param>
 /// <param name="Return">Prefer: return=… — what a transaction/batch response entry carries for a write.</param>
-public sealed record RequestContext(Uri BaseUrl, bool StrictHandling, ReturnPreference Return = ReturnPreference.Representation);
+/// <param name="Authorize">Checks the caller's scopes and role for each transaction/batch entry's type (throws 403); null: no caller.</param>
+public sealed record RequestContext(
+    Uri BaseUrl, bool StrictHandling, ReturnPreference Return = ReturnPreference.Representation, Action<string, Security.ScopeAction>? Authorize = null);
 
 /// <summary>Prefer: return (https://hl7.org/fhir/R4/http.html#ops): the body a write answers with.</summary>
 public enum ReturnPreference

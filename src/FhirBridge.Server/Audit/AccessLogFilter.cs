@@ -3,7 +3,9 @@ using FhirBridge.Core.Errors;
 using FhirBridge.Core.Security;
 using FhirBridge.Server.Endpoints;
 using FhirBridge.Server.Security;
+using FhirBridge.Server.Configuration;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
 
 namespace FhirBridge.Server.Audit;
 
@@ -12,8 +14,10 @@ namespace FhirBridge.Server.Audit;
 /// the trail's hook; reads, and every failed or refused attempt, are committed here before the response is written.
 /// When the log cannot be written the request fails with 503 and returns no data (fail closed).
 /// </summary>
-internal sealed class AccessLogFilter(AuditEventFactory factory, IAuditLog log, AccessPolicy policy) : IEndpointFilter
+internal sealed class AccessLogFilter(AuditEventFactory factory, IAuditLog log, AccessPolicy policy, IOptions<AccessLogOptions> options) : IEndpointFilter
 {
+    private readonly bool _enabled = options.Value.Enabled;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -26,15 +30,17 @@ internal sealed class AccessLogFilter(AuditEventFactory factory, IAuditLog log, 
         var caller = audit.Trail.Caller;
         var type = route.Type ?? http.Request.RouteValues["type"] as string;
         var interaction = access.Describe(http, type);
+        if (!_enabled)
+        {
+            CheckScope(caller, type, access);
+            return await next(context);
+        }
+
         audit.Trail.OnWriteCommit = attempt => factory.ForRequest(caller, interaction, audit.TakeWrite(attempt), RequestOutcome.Success);
         object? result;
         try
         {
-            if (type is not null && access.Scope != ScopeAction.None)
-            {
-                policy.CheckInteraction(caller, type, access.Scope);
-            }
-
+            CheckScope(caller, type, access);
             result = await next(context);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -53,6 +59,14 @@ internal sealed class AccessLogFilter(AuditEventFactory factory, IAuditLog log, 
         }
 
         return result;
+    }
+
+    private void CheckScope(Caller caller, string? type, RouteAccess access)
+    {
+        if (type is not null && access.Scope != ScopeAction.None)
+        {
+            policy.CheckInteraction(caller, type, access.Scope);
+        }
     }
 
     // Not cancelled with the request: an access that happened is logged even when the client went away.

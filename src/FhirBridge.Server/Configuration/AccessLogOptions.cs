@@ -13,6 +13,12 @@ public sealed class AccessLogOptions
 
     /// <summary>How long entries are kept before $purge may remove them (703/2023; Kanta keeps 12 years).</summary>
     public int RetentionYears { get; set; } = 12;
+
+    /// <summary>
+    /// Only for measuring the log's cost (tools/bench): false stops writing entries while every access rule still applies.
+    /// 703/2023 requires the logs: the server warns at start when they are off.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>Authorization switches (configuration section "Authorization").</summary>

@@ -1,4 +1,6 @@
 using FhirBridge.Core.Operations;
+using FhirBridge.Core.Security;
+using FhirBridge.Server.Security;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace FhirBridge.Server.Http;
@@ -14,7 +16,10 @@ internal static class FhirHttpContext
     public static RequestContext ToRequestContext(this HttpContext http)
     {
         var prefer = PreferHeader.Of(http.Request);
-        return new(http.FhirBase(), prefer.StrictHandling, prefer.Return);
+        var caller = http.CallerOrNull();
+        var policy = http.RequestServices.GetRequiredService<AccessPolicy>();
+        return new(http.FhirBase(), prefer.StrictHandling, prefer.Return,
+            caller is null ? null : (type, scope) => policy.CheckInteraction(caller, type, scope));
     }
 
     /// <summary>The format negotiated when the request entered the FHIR pipeline (JSON if it never got that far).</summary>
