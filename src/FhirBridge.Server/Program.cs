@@ -3,6 +3,7 @@ using FhirBridge.Server.Composition;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Server.Endpoints;
 using FhirBridge.Server.Http;
+using FhirBridge.Server.Security;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ var app = builder.Build();
 // Loads the validation packages and compiles the must-conform rules now, so configuration mistakes stop the start.
 app.Services.GetRequiredService<ConformanceGate>();
 app.UseMiddleware<FhirErrorMiddleware>();
+app.UseMiddleware<CallerMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapFhirEndpoints();

@@ -8,6 +8,7 @@ using FhirBridge.Server.Capability;
 using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Server.Http;
+using FhirBridge.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace FhirBridge.Server.Composition;
@@ -18,6 +19,7 @@ internal static class FhirBridgeServices
     public static IServiceCollection AddFhirBridge(this IServiceCollection services)
     {
         services.AddFhirBridgeOptions();
+        services.AddFhirBridgeAuthentication();
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StoreHost>();

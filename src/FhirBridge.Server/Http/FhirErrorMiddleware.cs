@@ -71,10 +71,17 @@ internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErro
         }
 
         var allow = http.Response.Headers.Allow;
+        var challenge = http.Response.Headers.WWWAuthenticate;
         http.Response.Clear();
         if (status == HttpStatusCode.MethodNotAllowed)
         {
             http.Response.Headers.Allow = allow;
+        }
+
+        // A 401 must carry the authentication challenge (RFC 9110 §15.5.2); CallerMiddleware sets it before throwing.
+        if (status == HttpStatusCode.Unauthorized)
+        {
+            http.Response.Headers.WWWAuthenticate = challenge;
         }
 
         await FhirResults.Error(status, outcome).ExecuteAsync(http);

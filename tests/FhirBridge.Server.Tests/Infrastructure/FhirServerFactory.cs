@@ -1,14 +1,25 @@
+using System.Net.Http.Headers;
 using Hl7.Fhir.Rest;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirBridge.Server.Tests.Infrastructure;
 
-/// <summary>The real server in memory, configured only through settings (as a user would with appsettings or the environment).</summary>
+/// <summary>
+/// The real server in memory, configured only through settings (as a user would with appsettings or the environment).
+/// Its clients send <see cref="TestTokens.System"/> unless given another token.
+/// </summary>
 public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     /// <summary>Body limit of the test servers: small, so 413 is cheap to provoke.</summary>
     public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>The development key of the test servers (they run in Development): never the user's own.</summary>
+    public static readonly string DevelopmentKeyFile = Path.Combine(Path.GetTempPath(), "fhirbridge-server-tests", "dev-signing-key.json");
+
+    /// <summary>The callers of this server's requests that sent <see cref="CallerRecorder.Header"/>.</summary>
+    public CallerRecorder Callers { get; } = new();
 
     /// <summary>Settings every test server shares; the storage ones are added by the fixture.</summary>
     public static Dictionary<string, string?> BaseSettings() => new()
@@ -16,16 +27,43 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
         ["FhirServer:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // An outer FHIRBRIDGE_POSTGRES must not redirect a SQLite suite.
         ["FHIRBRIDGE_POSTGRES"] = string.Empty,
+        ["Auth:Issuer"] = TestTokens.Issuer,
+        ["Auth:Audience"] = TestTokens.Audience,
+        ["Auth:SigningKeys:0:Id"] = TestTokens.KeyId,
+        ["Auth:SigningKeys:0:Key"] = TestTokens.KeyBase64,
+        ["Auth:DevelopmentKeyFile"] = DevelopmentKeyFile,
     };
 
-    /// <summary>A Firely SDK client talking to this server through the in-memory handler.</summary>
-    public FhirClient CreateFhirClient() =>
-        new(new Uri(Server.BaseAddress, "fhir/"), CreateClient(), new FhirClientSettings
+    /// <summary>A client sending <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client sending no Authorization header.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    /// <summary>A Firely SDK client talking to this server through the in-memory handler, as <paramref name="token"/> or the system integration.</summary>
+    public FhirClient CreateFhirClient(string? token = null) =>
+        new(new Uri(Server.BaseAddress, "fhir/"), CreateClient(token ?? TestTokens.System), new FhirClientSettings
         {
             PreferredFormat = ResourceFormat.Json,
             VerifyFhirVersion = false,
             ReturnPreference = ReturnPreference.Representation,
         });
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.System);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,5 +71,7 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Callers));
     }
 }

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Net;
+using FhirBridge.Core.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace FhirBridge.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Wraps a test server's pipeline and keeps the <see cref="Caller"/> of each request that sends <see cref="Header"/>, so
+/// tests can see what the server made of a token. Requests without a network address get <see cref="Address"/>.
+/// </summary>
+public sealed class CallerRecorder : IStartupFilter
+{
+    public const string Header = "X-Test-Caller-Key";
+
+    public static readonly IPAddress Address = IPAddress.Parse("192.0.2.10");
+
+    private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
+
+    /// <summary>The caller of the request that sent <paramref name="key"/> in <see cref="Header"/>.</summary>
+    public Caller Of(string key) => _callers.TryGetValue(key, out var caller) ? caller : throw new InvalidOperationException($"No request with caller key {key} was authenticated.");
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (http, inner) =>
+        {
+            http.Connection.RemoteIpAddress ??= Address;
+            await inner(http);
+            if (http.Request.Headers.TryGetValue(Header, out var key) && http.Features.Get<Caller>() is { } caller)
+            {
+                _callers[key.ToString()] = caller;
+            }
+        });
+        next(app);
+    };
+}
