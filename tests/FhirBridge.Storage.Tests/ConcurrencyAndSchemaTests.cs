@@ -1,9 +1,6 @@
-using System.Data.Common;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Storage;
 using FhirBridge.Testing;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace FhirBridge.Storage.Tests;
 
@@ -140,16 +137,5 @@ public sealed class ConcurrencyAndSchemaTests(PostgresCluster cluster) : StoreTe
 
         Assert.True(File.Exists(options.SqlitePath));
         Assert.Equal("wal", await ScalarAsync(options, "PRAGMA journal_mode"));
-    }
-
-    private static async Task<object?> ScalarAsync(StorageOptions options, string sql)
-    {
-        await using DbConnection connection = options.Provider == StorageOptions.Sqlite
-            ? new SqliteConnection($"Data Source={options.SqlitePath};Pooling=false")
-            : new NpgsqlConnection(options.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }
