@@ -7,7 +7,7 @@ public static class CliApp
 {
     private const string HelpFlag = "help";
 
-    private static readonly IReadOnlyList<ICommand> Commands = [new ValidateCommand(), new PackageCommand(), new TokenCommand()];
+    private static readonly IReadOnlyList<ICommand> Commands = [new ValidateCommand(), new PackageCommand(), new TokenCommand(), new VerifyLogCommand()];
 
     /// <summary>Runs <c>fhirbridge</c> with <paramref name="args"/>, writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -60,7 +60,7 @@ public static class CliApp
             .AppendLine("Commands:");
         foreach (var command in Commands)
         {
-            text.AppendLine($"  {command.Name,-10}{command.Summary}");
+            text.AppendLine($"  {command.Name,-12}{command.Summary}");
         }
 
         return text

@@ -1,27 +1,34 @@
-using System.Net;
-using FhirBridge.Core.Errors;
+using FhirBridge.Core.Audit;
 using FhirBridge.Core.Storage;
+using FhirBridge.Storage.Audit;
 using FhirBridge.Storage.Sql;
-using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
 
 namespace FhirBridge.Storage;
 
 /// <summary>
 /// <see cref="IResourceStore"/> on a relational database (SQLite or PostgreSQL): runs units of work in transactions,
-/// re-runs writers that lost a race and translates every database error into a <see cref="FhirException"/>.
+/// re-runs writers that lost a race and translates every database error into a <see cref="Core.Errors.FhirException"/>.
 /// </summary>
 public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
 {
     private const int MaxWriteAttempts = 6;
 
-    private readonly SqlDialect _dialect;
+    private readonly SqlTransactions _transactions;
+    private readonly SqlAuditLog _auditLog;
 
-    internal SqlResourceStore(SqlDialect dialect) => _dialect = dialect;
+    internal SqlResourceStore(SqlDialect dialect)
+    {
+        _transactions = new SqlTransactions(dialect);
+        _auditLog = new SqlAuditLog(_transactions);
+    }
+
+    /// <summary>The access and disclosure log kept in the same database.</summary>
+    public IAuditLog AuditLog => _auditLog;
 
     public Task<T> WriteAsync<T>(Func<IStoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return TranslateAsync(async () =>
+        return _transactions.TranslateAsync(async () =>
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -29,7 +36,7 @@ public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
                 {
                     return await RunAsync(TransactionKind.Write, work, cancellationToken);
                 }
-                catch (Exception e) when (_dialect.Classify(e) == DbFailure.Conflict && attempt < MaxWriteAttempts)
+                catch (Exception e) when (_transactions.Dialect.Classify(e) == DbFailure.Conflict && attempt < MaxWriteAttempts)
                 {
                     await Task.Delay(Backoff(attempt), cancellationToken);
                 }
@@ -40,15 +47,19 @@ public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
     public Task<T> ReadAsync<T>(Func<IStoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return TranslateAsync(() => RunAsync(TransactionKind.Read, work, cancellationToken));
+        return _transactions.TranslateAsync(() => RunAsync(TransactionKind.Read, work, cancellationToken));
     }
 
-    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _auditLog.DisposeAsync();
+        await _transactions.Dialect.DisposeAsync();
+    }
 
     internal Task MigrateAsync(CancellationToken cancellationToken) =>
-        TranslateAsync(async () =>
+        _transactions.TranslateAsync(async () =>
         {
-            await Migrator.ApplyAsync(_dialect, cancellationToken);
+            await Migrator.ApplyAsync(_transactions.Dialect, cancellationToken);
             return true;
         });
 
@@ -58,28 +69,20 @@ public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
 
     private async Task<T> RunAsync<T>(TransactionKind kind, Func<IStoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        using var turn = await _dialect.EnterAsync(kind, cancellationToken);
-        await using var connection = await _dialect.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await _dialect.BeginTransactionAsync(connection, kind, cancellationToken);
-        var result = await work(new SqlStoreSession(_dialect, connection, transaction), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
-
-    private async Task<T> TranslateAsync<T>(Func<Task<T>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception e) when (_dialect.Classify(e) is var failure && failure != DbFailure.None)
-        {
-            throw failure switch
+        SqlStoreSession? session = null;
+        var result = await _transactions.RunAsync(
+            kind,
+            (connection, transaction, ct) =>
             {
-                DbFailure.Conflict => new ResourceConflictException("A concurrent write to the same resources won; retry the request."),
-                DbFailure.Unavailable => new ServiceUnavailableException("The database is unavailable; retry later."),
-                _ => new FhirException(HttpStatusCode.InternalServerError, IssueType.Exception, "The database failed to process the request."),
-            };
+                session = new SqlStoreSession(_transactions.Dialect, connection, transaction);
+                return work(session, ct);
+            },
+            cancellationToken);
+        if (session?.AppendedAudit == true)
+        {
+            _auditLog.RequestSeal();
         }
+
+        return result;
     }
 }

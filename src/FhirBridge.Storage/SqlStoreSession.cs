@@ -3,6 +3,7 @@ using FhirBridge.Core.Audit;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Storage.Audit;
 using FhirBridge.Storage.Search;
 using FhirBridge.Storage.Sql;
 
@@ -32,9 +33,24 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         return await reader.ReadAsync(cancellationToken) ? ReadVersion(reader, 0) : null;
     }
 
-    // Issue #4 in progress: the audit-log storage replaces this with the insert into the log table.
-    public Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("The audit log is not stored yet.");
+    /// <summary>True once this unit of work appended log entries, which the store then has sealed after the commit.</summary>
+    public bool AppendedAudit { get; private set; }
+
+    public async Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        try
+        {
+            await AuditRows.InsertAsync(connection, transaction, entries, cancellationToken);
+        }
+        catch (Exception e) when (dialect.Classify(e) is DbFailure.Other or DbFailure.Unavailable)
+        {
+            // Fail closed: the unit of work is rolled back and the caller answers 503 (a lost race still re-runs it).
+            throw new ServiceUnavailableException(AuditRows.CannotWrite);
+        }
+
+        AppendedAudit = AppendedAudit || entries.Count > 0;
+    }
 
     public async Task SaveAsync(ResourceWrite write, CancellationToken cancellationToken)
     {

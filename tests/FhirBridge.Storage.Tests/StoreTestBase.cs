@@ -1,6 +1,9 @@
+using System.Data.Common;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
 using FhirBridge.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace FhirBridge.Storage.Tests;
 
@@ -91,6 +94,18 @@ public abstract class StoreTestBase(PostgresCluster cluster) : IAsyncLifetime
     {
         var page = await SearchAsync(store, SearchQuery.All(type, 100) with { Criteria = criteria });
         return [.. page.Matches.Select(m => m.Id)];
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the database of <paramref name="options"/> behind the store's back.</summary>
+    protected static async Task<object?> ScalarAsync(StorageOptions options, string sql)
+    {
+        await using DbConnection connection = options.Provider == StorageOptions.Sqlite
+            ? new SqliteConnection($"Data Source={options.SqlitePath};Pooling=false")
+            : new NpgsqlConnection(options.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 
     protected static string Json(string type, string id, int version) =>

@@ -1,3 +1,4 @@
+using FhirBridge.Core.Audit;
 using FhirBridge.Core.Storage;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Storage;
@@ -12,6 +13,9 @@ internal sealed class StoreHost(IOptions<StorageHostOptions> options, ILogger<St
 
     /// <summary>The open store; only available once the host has started.</summary>
     public IResourceStore Store => _store ?? throw new InvalidOperationException("The resource store is used before the host started.");
+
+    /// <summary>The access and disclosure log of the same database; only available once the host has started.</summary>
+    public IAuditLog AuditLog => _store?.AuditLog ?? throw new InvalidOperationException("The audit log is used before the host started.");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ internal sealed class PostgresDialect : SqlDialect
     // An arbitrary constant naming FhirBridge's migration lock among advisory locks.
     private const long MigrationLockKey = 0x46_68_69_72_42_72_69_64;
 
+    // Another constant: the lock that lets one audit-chain sealer or purger run at a time.
+    private const long ChainLockKey = 0x46_68_69_72_41_75_64_69;
+
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresDialect(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -36,14 +39,24 @@ internal sealed class PostgresDialect : SqlDialect
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, TransactionKind kind, CancellationToken cancellationToken) =>
-        await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationOf(kind), cancellationToken);
+    public override async ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, TransactionKind kind, CancellationToken cancellationToken)
+    {
+        var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationOf(kind), cancellationToken);
+        if (kind == TransactionKind.Chain)
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ChainLockKey});", (NpgsqlConnection)connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return transaction;
+    }
 
     private static IsolationLevel IsolationOf(TransactionKind kind) => kind switch
     {
         TransactionKind.Read => IsolationLevel.RepeatableRead,
         TransactionKind.Write => IsolationLevel.Serializable,
-        // A snapshot taken before the advisory lock was granted would miss the tables a concurrent migrator just created.
+        // A snapshot taken before the advisory lock was granted would miss the tables a concurrent migrator just created
+        // (Schema), or the entries and chain head a concurrent sealer just committed (Chain).
         _ => IsolationLevel.ReadCommitted,
     };
 

@@ -29,6 +29,9 @@ internal enum TransactionKind
 
     /// <summary>Schema migration: each statement sees what concurrent migrators committed before it took the migration lock.</summary>
     Schema,
+
+    /// <summary>Sealing or purging the audit chain: one at a time across processes, seeing every commit made before the lock.</summary>
+    Chain,
 }
 
 /// <summary>The few things SQLite and PostgreSQL do differently; all SQL building and execution is shared.</summary>

@@ -1,0 +1,58 @@
+namespace FhirBridge.Storage.Audit;
+
+/// <summary>
+/// Runs one piece of background work whenever it is requested, never twice at a time: requests made while it runs
+/// coalesce into one more run. Disposing cancels the run in progress and waits for it to end.
+/// </summary>
+internal sealed class CoalescingWorker : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<CancellationToken, Task> _work;
+    private readonly Task _loop;
+    private int _requested;
+
+    public CoalescingWorker(Func<CancellationToken, Task> work)
+    {
+        _work = work;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public void Request()
+    {
+        if (Interlocked.Exchange(ref _requested, 1) == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(_stop.Token);
+                Interlocked.Exchange(ref _requested, 0);
+                await _work(_stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // A failed background run leaves the work for the next request (or a caller running it synchronously);
+                // it must not end the loop.
+            }
+        }
+    }
+}
