@@ -2,6 +2,7 @@ using System.Net;
 using FhirBridge.Core.Security;
 using FhirBridge.Server.Tests.Infrastructure;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 
 namespace FhirBridge.Server.Tests;
 
@@ -96,7 +97,7 @@ public abstract partial class FhirApiTests
         {
             var bundle = await FhirTest.ReadAsync<Bundle>(await http.GetAsync(url));
             Assert.Equal(3, bundle.Total);
-            seen.AddRange(bundle.Entry.Select(e => e.Resource.Id));
+            seen.AddRange(bundle.Entry.Select(e => e.Resource!.Id!));
             url = bundle.Link.FirstOrDefault(l => l.Relation == "next")?.Url is { } next ? new Uri(next).PathAndQuery : null;
         }
 
@@ -116,7 +117,7 @@ public abstract partial class FhirApiTests
 
         var bundle = await FhirTest.ReadAsync<Bundle>(await http.GetAsync($"/fhir/CarePlan?_id={scenario.CarePlanId}&_include=CarePlan:care-team"));
 
-        Assert.Equal([$"CarePlan/{scenario.CarePlanId}"], bundle.Entry.Select(e => $"{e.Resource.TypeName}/{e.Resource.Id}"));
+        Assert.Equal([$"CarePlan/{scenario.CarePlanId}"], bundle.Entry.Select(e => $"{e.Resource!.TypeName}/{e.Resource.Id}"));
     }
 
     [Fact]

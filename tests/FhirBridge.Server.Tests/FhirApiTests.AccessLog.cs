@@ -3,6 +3,7 @@ using FhirBridge.Core.Audit;
 using FhirBridge.Core.Security;
 using FhirBridge.Server.Tests.Infrastructure;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 
 namespace FhirBridge.Server.Tests;
 
@@ -135,10 +136,10 @@ public abstract partial class FhirApiTests
 
         var first = await FhirTest.ReadAsync<Bundle>(await Compliance.GetAsync($"/fhir/AuditEvent?{patient}&type=disclosure&_count=2"));
         Assert.Equal(2, first.Entry.Count);
-        var next = first.Link.Single(l => l.Relation == "next").Url;
+        var next = first.Link.Single(l => l.Relation == "next").Url!;
         var second = await FhirTest.ReadAsync<Bundle>(await Compliance.GetAsync(new Uri(next).PathAndQuery));
         Assert.Single(second.Entry);
-        Assert.Empty(first.Entry.Select(e => e.Resource.Id).Intersect(second.Entry.Select(e => e.Resource.Id)));
+        Assert.Empty(first.Entry.Select(e => e.Resource!.Id).Intersect(second.Entry.Select(e => e.Resource!.Id)));
         await FhirTest.AssertOutcomeAsync(await Compliance.GetAsync("/fhir/AuditEvent?colour=red"), HttpStatusCode.BadRequest);
     }
 
@@ -156,9 +157,9 @@ public abstract partial class FhirApiTests
         var breakGlass = await FhirTest.ReadAsync<Bundle>(await Compliance.GetAsync($"/fhir/AuditEvent/$review?reason=break-glass&patient={scenario.PatientId}"));
         var noRelation = await FhirTest.ReadAsync<Bundle>(await Compliance.GetAsync($"/fhir/AuditEvent/$review?reason=no-care-relationship&patient={scenario.PatientId}"));
 
-        var glass = Assert.IsType<AuditEvent>(Assert.Single(breakGlass.Entry).Resource);
+        var glass = Assert.IsType<AuditEvent>(Assert.Single(breakGlass.Entry).Resource!);
         Assert.Equal("Exceptional access: Crisis visit at night", glass.PurposeOfEvent[0].Text);
-        Assert.Equal(["break-glass", "consent"], noRelation.Entry.Select(e => ((AuditEvent)e.Resource).PurposeOfEvent[0].Coding[0].Code).Order());
+        Assert.Equal(["break-glass", "consent"], noRelation.Entry.Select(e => ((AuditEvent)e.Resource!).PurposeOfEvent[0].Coding[0].Code).Order());
     }
 
     [Fact]
@@ -177,9 +178,9 @@ public abstract partial class FhirApiTests
         using var htmlResponse = await Compliance.SendAsync(htmlRequest);
         var html = await htmlResponse.Content.ReadAsStringAsync();
 
-        var events = bundle.Entry.Select(e => (AuditEvent)e.Resource).ToList();
+        var events = bundle.Entry.Select(e => (AuditEvent)e.Resource!).ToList();
         // The system integration's writes of the scenario, the consent organisation's read and its disclosure.
-        Assert.Contains(events, e => e.Type.Code == AuditEntries.DisclosureTypeCode && e.Agent.Any(a => a.Who?.Identifier?.System == $"urn:oid:{JointClientScenario.ConsentOrganization}"));
+        Assert.Contains(events, e => e.Type!.Code == AuditEntries.DisclosureTypeCode && e.Agent.Any(a => a.Who?.Identifier?.System == $"urn:oid:{JointClientScenario.ConsentOrganization}"));
         Assert.All(events, e => Assert.Contains(e.Entity, x => x.What?.Reference == $"Patient/{scenario.PatientId}"));
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
         // Each report request is itself logged about the client: the CSV also lists the Bundle request, the HTML both.
@@ -203,8 +204,8 @@ public abstract partial class FhirApiTests
         try
         {
             var broken = await FhirTest.ReadAsync<Parameters>(await Compliance.GetAsync("/fhir/AuditEvent/$verify-chain"));
-            Assert.False(((FhirBoolean)broken["intact"].Value).Value);
-            Assert.Equal($"AuditEvent/{target.Id}", ((FhirString)broken["firstBroken"].Value).Value);
+            Assert.False(((FhirBoolean)Value(broken, "intact")).Value);
+            Assert.Equal($"AuditEvent/{target.Id}", ((FhirString)Value(broken, "firstBroken")).Value);
         }
         finally
         {
@@ -241,25 +242,27 @@ public abstract partial class FhirApiTests
     private async Task<bool> ChainIntactAsync()
     {
         var result = await FhirTest.ReadAsync<Parameters>(await Compliance.GetAsync("/fhir/AuditEvent/$verify-chain"));
-        return ((FhirBoolean)result["intact"].Value).Value == true;
+        return ((FhirBoolean)Value(result, "intact")).Value == true;
     }
+
+    private static DataType Value(Parameters parameters, string name) => parameters.Parameter.Single(p => p.Name == name).Value!;
 
     private async Task<IReadOnlyList<AuditEvent>> SearchLogAsync(string query)
     {
         using var response = await Compliance.GetAsync($"/fhir/AuditEvent?{query}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await FhirTest.ReadAsync<Bundle>(response)).Entry.Select(e => (AuditEvent)e.Resource).ToList();
+        return (await FhirTest.ReadAsync<Bundle>(response)).Entry.Select(e => (AuditEvent)e.Resource!).ToList();
     }
 
     private async Task<IReadOnlyList<LoggedEntry>> LogEntriesAsync(string user, string requestId)
     {
         var events = await SearchLogAsync($"agent={Uri.EscapeDataString(user)}&_count=1000");
         return events
-            .Where(e => e.Entity.Any(x => x.Detail.Any(d => d.Type == AuditEventFactory.RequestIdDetail && ((FhirString)d.Value).Value == requestId)))
+            .Where(e => e.Entity.Any(x => x.Detail.Any(d => d.Type == AuditEventFactory.RequestIdDetail && ((FhirString)d.Value!).Value == requestId)))
             .Select(e => new LoggedEntry(
-                e.Type.Code == AuditEntries.DisclosureTypeCode ? "disclosure" : "access",
+                e.Type!.Code == AuditEntries.DisclosureTypeCode ? "disclosure" : "access",
                 e.Action.ToString()!,
-                e.Subtype[0].Code,
+                e.Subtype[0].Code!,
                 AuditEntries.From(e, "").PatientId,
                 e.PurposeOfEvent.FirstOrDefault()?.Coding[0].Code ?? "",
                 AuditEntries.From(e, "").Outcome))

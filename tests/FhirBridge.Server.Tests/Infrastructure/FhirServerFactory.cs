@@ -21,6 +21,9 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
     /// <summary>The callers of this server's requests that sent <see cref="CallerRecorder.Header"/>.</summary>
     public CallerRecorder Callers { get; } = new();
 
+    /// <summary>The settings this server runs with (e.g. where its database is).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => settings;
+
     /// <summary>Settings every test server shares; the storage ones are added by the fixture.</summary>
     public static Dictionary<string, string?> BaseSettings() => new()
     {

@@ -36,7 +36,7 @@ public sealed class JointClientScenario
     {
         var scenario = new JointClientScenario();
         var patient = await system.CreateAsync(FhirTest.Patient("Yhteisasiakas"));
-        scenario.PatientId = patient!.Id;
+        scenario.PatientId = patient!.Id!;
         var subject = new ResourceReference($"Patient/{patient.Id}");
         var member = await RoleOfAsync(system, scenario.MemberUser);
         var manager = await RoleOfAsync(system, scenario.ManagerUser);
@@ -46,7 +46,7 @@ public sealed class JointClientScenario
             Subject = subject,
             Participant = [new CareTeam.ParticipantComponent { Member = new ResourceReference(member) }],
         });
-        scenario.CareTeamId = team!.Id;
+        scenario.CareTeamId = team!.Id!;
         await system.CreateAsync(new EpisodeOfCare
         {
             Status = EpisodeOfCare.EpisodeOfCareStatus.Active,
@@ -61,10 +61,10 @@ public sealed class JointClientScenario
             Subject = subject,
             Title = "Yhteinen suunnitelma",
         });
-        scenario.CarePlanId = plan!.Id;
-        await system.CreateAsync(Consent(subject, ConsentOrganization, Consent.ConsentProvisionType.Permit));
-        await system.CreateAsync(Consent(subject, DeniedOrganization, Consent.ConsentProvisionType.Permit));
-        await system.CreateAsync(Consent(subject, DeniedOrganization, Consent.ConsentProvisionType.Deny));
+        scenario.CarePlanId = plan!.Id!;
+        await system.CreateAsync(ConsentFor(subject, ConsentOrganization, Consent.ConsentProvisionType.Permit));
+        await system.CreateAsync(ConsentFor(subject, DeniedOrganization, Consent.ConsentProvisionType.Permit));
+        await system.CreateAsync(ConsentFor(subject, DeniedOrganization, Consent.ConsentProvisionType.Deny));
         return scenario;
     }
 
@@ -102,7 +102,7 @@ public sealed class JointClientScenario
         return $"PractitionerRole/{role!.Id}";
     }
 
-    private static Consent Consent(ResourceReference patient, string organization, Consent.ConsentProvisionType type) => new()
+    private static Consent ConsentFor(ResourceReference patient, string organization, Consent.ConsentProvisionType type) => new()
     {
         Status = Hl7.Fhir.Model.Consent.ConsentState.Active,
         Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
