@@ -11,6 +11,7 @@ internal sealed class CoalescingWorker : IAsyncDisposable
     private readonly Func<CancellationToken, Task> _work;
     private readonly Task _loop;
     private int _requested;
+    private int _disposed;
 
     public CoalescingWorker(Func<CancellationToken, Task> work)
     {
@@ -20,7 +21,7 @@ internal sealed class CoalescingWorker : IAsyncDisposable
 
     public void Request()
     {
-        if (Interlocked.Exchange(ref _requested, 1) == 0)
+        if (Volatile.Read(ref _disposed) == 0 && Interlocked.Exchange(ref _requested, 1) == 0)
         {
             _signal.Release();
         }
@@ -28,10 +29,16 @@ internal sealed class CoalescingWorker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The store may be disposed twice (by its host and by the container that registered it).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _loop;
+        // _signal is not disposed: a request racing the disposal may still release it (harmlessly).
         _stop.Dispose();
-        _signal.Dispose();
     }
 
     private async Task LoopAsync()

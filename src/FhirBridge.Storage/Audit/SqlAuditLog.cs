@@ -253,7 +253,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             var select = new SqlText().Append("SELECT chain_pos, prev_hash, hash, ").Append(AuditRows.Columns)
                 .Append(" FROM audit_event WHERE chain_pos >= ").AppendParam(expected).Append(" AND chain_pos <= ").AppendParam(chain.Head.Position)
                 .Append(" ORDER BY chain_pos LIMIT ").AppendParam(BatchSize);
-            var rows = await ReadRowsAsync(select, connection, transaction, r => new SealedRow(r.GetInt64(0), r.GetString(1), r.GetString(2), AuditRows.Read(r, 3)), cancellationToken);
+            var rows = await ReadRowsAsync(select, connection, transaction, r => new SealedRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), AuditRows.Read(r, 3)), cancellationToken);
             if (rows.Count == 0)
             {
                 break;
@@ -266,7 +266,8 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
                     return new ChainReport(false, checkedCount, row.Entry.Id, row.Position, problem);
                 }
 
-                (expected, previous) = (expected + 1, row.Hash);
+                // Not null: Problem found it equal to the recomputed hash.
+                (expected, previous) = (expected + 1, row.Hash!);
                 checkedCount++;
             }
         }
@@ -397,5 +398,5 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
     /// <summary>The chain's head (last sealed position and hash) and anchor (where verification starts).</summary>
     private sealed record ChainState((long Position, string Hash) Head, (long Position, string Hash) Anchor);
 
-    private sealed record SealedRow(long Position, string PreviousHash, string Hash, AuditEntry Entry);
+    private sealed record SealedRow(long Position, string? PreviousHash, string? Hash, AuditEntry Entry);
 }
