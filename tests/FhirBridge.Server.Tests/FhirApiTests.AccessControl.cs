@@ -48,7 +48,7 @@ public abstract partial class FhirApiTests
 
         using var response = await SendAsync(http, scenario, caller, request, requestId);
 
-        Assert.Equal(status, response.StatusCode);
+        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         if (status == HttpStatusCode.Forbidden)
         {
             await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.Forbidden);

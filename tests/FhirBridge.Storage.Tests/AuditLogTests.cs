@@ -59,7 +59,8 @@ public sealed class AuditLogTests(PostgresCluster cluster) : StoreTestBase(clust
         Assert.Equal(["glass"], await Ids(new AuditQuery(BreakGlass: true)));
         Assert.Equal(["disclosed", "denied"], await Ids(new AuditQuery(LegalBases: [LegalBasis.ConsentCode, AuditQuery.NoBasis])));
         Assert.Equal(["denied"], await Ids(new AuditQuery(LegalBases: [AuditQuery.NoBasis])));
-        Assert.Equal(["other-user", "disclosed", "created"], await Ids(new AuditQuery(RecordedFrom: Start.AddMinutes(2), RecordedTo: Start.AddMinutes(4))));
+        // From inclusive, To exclusive: minutes 2, 3 and 4.
+        Assert.Equal(["other-user", "disclosed", "created"], await Ids(new AuditQuery(RecordedFrom: Start.AddMinutes(2), RecordedTo: Start.AddMinutes(5))));
         Assert.Equal(["created"], await Ids(new AuditQuery(PatientId: "asiakas-1", Action: "C", RecordedFrom: Start.AddMinutes(1))));
     }
 

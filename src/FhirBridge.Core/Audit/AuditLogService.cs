@@ -79,11 +79,11 @@ public sealed class AuditLogService(IAuditLog log, AuditEventFactory factory, Pa
         var report = await log.VerifyChainAsync(cancellationToken);
         var result = new Parameters();
         result.Add("intact", new FhirBoolean(report.Intact));
-        result.Add("checked", new Integer64(report.Checked));
+        result.Add("checked", new Integer(checked((int)report.Checked)));
         if (!report.Intact)
         {
             result.Add("firstBroken", new FhirString($"AuditEvent/{report.FirstBrokenId}"));
-            result.Add("position", new Integer64(report.FirstBrokenPosition));
+            result.Add("position", new Integer(report.FirstBrokenPosition is { } position ? checked((int)position) : null));
             result.Add("problem", new FhirString(report.Problem));
         }
 

@@ -31,7 +31,7 @@ public interface IAuditLog
     Task<int> PurgeAsync(DateTimeOffset recordedBefore, Func<int, AuditEntry> purgeEntry, CancellationToken cancellationToken);
 }
 
-/// <summary>A compliance query over the logs; null filters match everything.</summary>
+/// <summary>A compliance query over the logs; null filters match everything. Recorded times are [From, To): From inclusive, To exclusive.</summary>
 /// <param name="LegalBases">Any of these legal-basis codes; "none" matches entries without a basis (denied).</param>
 /// <param name="Count">Page size (already clamped by the caller).</param>
 /// <param name="PageToken">The opaque cursor of <see cref="AuditPage.NextPageToken"/>.</param>

@@ -25,6 +25,7 @@ internal static class FhirBridgeServices
         services.AddSingleton<StoreHost>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
         services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().AuditLog);
 
         services.AddSingleton<ISearchParameterRegistry, SearchParameterRegistry>();
         services.AddSingleton<IIndexExtractor, IndexExtractor>();

@@ -340,12 +340,13 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
 
         if (query.RecordedTo is { } to)
         {
-            sql.Append(" AND recorded <= ").AppendParam(to.UtcTicks);
+            sql.Append(" AND recorded < ").AppendParam(to.UtcTicks);
         }
 
         if (query.LegalBases is { Count: > 0 } bases)
         {
-            var codes = bases.Where(b => b != AuditQuery.NoBasis).ToList();
+            // "none" matches entries that say so (refused attempts) and entries without any basis.
+            var codes = bases.ToList();
             sql.Append(" AND (");
             if (codes.Count > 0)
             {
