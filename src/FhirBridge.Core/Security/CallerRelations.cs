@@ -39,13 +39,15 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         var members = await MembersAsync(cancellationToken);
         if (members.Count > 0)
         {
-            var refs = string.Join(',', members);
-            foreach (var team in await AllAsync<CareTeam>("CareTeam", cancellationToken, ("participant", refs), ("status", "active")))
+            foreach (var team in await AllAsync<CareTeam>("CareTeam", cancellationToken, ("participant", string.Join(',', members)), ("status", "active")))
             {
                 AddCare(visible, team.Subject?.Reference, CareTeamBasis(team, members));
             }
 
-            foreach (var episode in await AllAsync<EpisodeOfCare>("EpisodeOfCare", cancellationToken, ("care-manager", refs), ("status", "active")))
+            // R4's care-manager targets only Practitioner, while the JointClientEpisode profile names a PractitionerRole:
+            // bare ids match either, and EpisodeBasis checks the type.
+            var ids = string.Join(',', members.Select(m => m[(m.IndexOf('/', StringComparison.Ordinal) + 1)..]));
+            foreach (var episode in await AllAsync<EpisodeOfCare>("EpisodeOfCare", cancellationToken, ("care-manager", ids), ("status", "active")))
             {
                 AddCare(visible, episode.Patient?.Reference, EpisodeBasis(episode, members));
             }
