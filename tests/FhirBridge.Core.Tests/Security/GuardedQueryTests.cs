@@ -84,6 +84,26 @@ public sealed class GuardedQueryTests(PolicyFixture fixture) : IClassFixture<Pol
     }
 
     [Fact]
+    public async Task Search_ResponsibleWorker_SeesTheEpisodesClient()
+    {
+        var world = await World.CreateAsync(fixture);
+        var episode = await world.CreateAsync(new EpisodeOfCare
+        {
+            Status = EpisodeOfCare.EpisodeOfCareStatus.Active,
+            Patient = new ResourceReference("Patient/" + world.PatientId),
+            CareManager = new ResourceReference(world.PractitionerRole),
+        });
+        var hidden = await world.NewPatientAsync();
+        await world.CreateAsync(world.Plan(hidden));
+
+        var (service, trail) = fixture.As(world.Caller with { Role = CallerRole.ResponsibleWorker });
+        var bundle = (await service.SearchAsync("CarePlan", ByKey(world.Key), PolicyFixture.Context, default)).Bundle;
+
+        Assert.Equal(world.CarePlanId, Assert.Single(bundle.Entry).Resource!.Id);
+        Assert.Equal(new LegalBasis(LegalBasis.CareRelationshipCode, $"EpisodeOfCare/{episode}"), Assert.Single(trail.Accesses).Basis);
+    }
+
+    [Fact]
     public async Task Search_IncludeOfAHiddenClientsResource_IsDropped()
     {
         var world = await World.CreateAsync(fixture);
