@@ -233,6 +233,25 @@ public sealed class GuardedQueryTests(PolicyFixture fixture) : IClassFixture<Pol
     }
 
     [Fact]
+    public async Task FailedWrite_DiscardsWhatItReleased_ButKeepsRefusals()
+    {
+        var world = await World.CreateAsync(fixture);
+        var (store, trail) = fixture.GuardedStore(world.Caller);
+
+        await Assert.ThrowsAsync<ForbiddenException>(() => store.WriteAsync<int>(
+            async (session, token) =>
+            {
+                await session.GetAsync("Organization", world.OrganizationId, null, token);
+                await session.GetAsync("CarePlan", world.CarePlanId, null, token);
+                return 0;
+            },
+            default));
+
+        Assert.Empty(trail.Accesses);
+        Assert.Equal(world.CarePlanId, Assert.Single(trail.Denied).Id);
+    }
+
+    [Fact]
     public async Task WriteCommitHook_GetsTheAttemptsAccesses()
     {
         var world = await World.CreateAsync(fixture);
