@@ -39,13 +39,17 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         var members = await MembersAsync(cancellationToken);
         if (members.Count > 0)
         {
-            var refs = string.Join(',', members);
-            foreach (var team in await AllAsync<CareTeam>("CareTeam", cancellationToken, ("participant", refs), ("status", "active")))
+            foreach (var team in await AllAsync<CareTeam>("CareTeam", cancellationToken, ("participant", string.Join(',', members)), ("status", "active")))
             {
                 AddCare(visible, team.Subject?.Reference, CareTeamBasis(team, members));
             }
 
-            foreach (var episode in await AllAsync<EpisodeOfCare>("EpisodeOfCare", cancellationToken, ("care-manager", refs), ("status", "active")))
+            // R4's care-manager parameter indexes only Practitioner references, while the JointClientEpisode profile names a
+            // PractitionerRole: a caller with roles must look at every active episode (EpisodeBasis checks the manager).
+            (string, string)[] episodes = members.Any(m => m.StartsWith("PractitionerRole/", StringComparison.Ordinal))
+                ? [("status", "active")]
+                : [("care-manager", string.Join(',', members)), ("status", "active")];
+            foreach (var episode in await AllAsync<EpisodeOfCare>("EpisodeOfCare", cancellationToken, episodes))
             {
                 AddCare(visible, episode.Patient?.Reference, EpisodeBasis(episode, members));
             }

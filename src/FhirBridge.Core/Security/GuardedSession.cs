@@ -37,8 +37,8 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
         }
 
         var page = await inner.SearchAsync(query, cancellationToken);
-        var matches = await ReleasedAsync(page.Matches, cancellationToken);
-        var included = await ReleasedAsync(page.Included, cancellationToken);
+        var matches = await ReleasedAsync(page.Matches, filter, cancellationToken);
+        var included = await ReleasedAsync(page.Included, null, cancellationToken);
         return page with { Matches = matches, Included = included };
     }
 
@@ -105,13 +105,16 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
         _ => null,
     };
 
-    private async Task<List<StoredResource>> ReleasedAsync(IReadOnlyList<StoredResource> resources, CancellationToken cancellationToken)
+    /// <summary>The resources the caller may see; <paramref name="filter"/>, when restricted, already holds the basis of each visible patient.</summary>
+    private async Task<List<StoredResource>> ReleasedAsync(IReadOnlyList<StoredResource> resources, PatientFilter? filter, CancellationToken cancellationToken)
     {
         var released = new List<StoredResource>();
         foreach (var resource in resources)
         {
             var patients = await PatientsAsync(resource, cancellationToken);
-            if (await BasesAsync(resource.Type, patients, cancellationToken) is { } bases)
+            var known = filter is { IsUnrestricted: false } ? patients.Select(filter.BasisFor).ToList() : null;
+            var bases = known is not null && known.All(b => b is not null) ? known : await BasesAsync(resource.Type, patients, cancellationToken);
+            if (bases is not null)
             {
                 Record(resource, DataAccessKind.Read, (patients, bases));
                 released.Add(resource);

@@ -34,8 +34,14 @@ public sealed class PolicyFixture : IAsyncLifetime
     /// <summary>A service for one request of <paramref name="caller"/>, and the trail of what it releases.</summary>
     public (ResourceService Service, AccessTrail Trail) As(Caller caller, AccessPolicyOptions? options = null)
     {
+        var (store, trail) = GuardedStore(caller, options);
+        return (Service(store), trail);
+    }
+
+    public (GuardedStore Store, AccessTrail Trail) GuardedStore(Caller caller, AccessPolicyOptions? options = null)
+    {
         var trail = new AccessTrail(caller);
-        return (Service(new GuardedStore(_store!, new AccessPolicy(Parser, options), trail)), trail);
+        return (new GuardedStore(_store!, new AccessPolicy(Parser, options), trail), trail);
     }
 
     public async System.Threading.Tasks.Task DisposeAsync()
