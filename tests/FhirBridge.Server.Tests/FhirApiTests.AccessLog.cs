@@ -46,7 +46,12 @@ public abstract partial class FhirApiTests
             ("conditional update", () => new(HttpMethod.Put, $"/fhir/CarePlan?identifier={FhirTest.TestIdSystem}|{tag}") { Content = FhirTest.Json(PlanBody(null, p, tag)) },
                 [$"access:U:update:{p}:care-relationship:0"]),
             ("validate instance", () => new(HttpMethod.Get, plan + "/$validate"), [$"access:R:operation:{p}:care-relationship:0"]),
-            ("validate body", () => new(HttpMethod.Post, "/fhir/Goal/$validate") { Content = FhirTest.Json(new Goal { LifecycleStatus = Goal.GoalLifecycleStatus.Proposed }) },
+            ("validate body", () => new(HttpMethod.Post, "/fhir/Goal/$validate") { Content = FhirTest.Json(new Goal
+            {
+                LifecycleStatus = Goal.GoalLifecycleStatus.Proposed,
+                Description = new CodeableConcept { Text = "Arki sujuu" },
+                Subject = new ResourceReference("Organization/" + tag),
+            }) },
                 ["access:E:operation:-::0"]),
             ("transaction", () => new(HttpMethod.Post, "/fhir") { Content = FhirTest.Json(Transaction(p)) }, [$"access:C:transaction:{p}:care-relationship:0"]),
             ("delete", () => new(HttpMethod.Delete, plan), [$"access:D:delete:{p}:care-relationship:0"]),
@@ -59,7 +64,7 @@ public abstract partial class FhirApiTests
             using var message = request();
             message.Headers.Add("X-Request-Id", requestId);
             using var response = await http.SendAsync(message);
-            Assert.True(name == "read deleted" ? response.StatusCode == HttpStatusCode.Gone : response.IsSuccessStatusCode, $"{name}: {response.StatusCode}");
+            Assert.True(name == "read deleted" ? response.StatusCode == HttpStatusCode.Gone : response.IsSuccessStatusCode, $"{name}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 
             var logged = await LogEntriesAsync(s.MemberUser, requestId);
             Assert.True(

@@ -179,10 +179,12 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
     // Only resources claiming a loaded profile or matching a must-conform rule are validated: the rest are stored as before.
     private async System.Threading.Tasks.Task EnsureConformsAsync(IStoreSession session, Resource resource, CancellationToken cancellationToken)
     {
-        var profiles = await conformance.RequiredProfilesAsync(resource, LinkSearch(session), cancellationToken);
+        // The lookups only decide whether the write conforms; nothing of them reaches the caller.
+        var lookups = session.ForInternalLookups();
+        var profiles = await conformance.RequiredProfilesAsync(resource, LinkSearch(lookups), cancellationToken);
         if (profiles.Count > 0)
         {
-            conformance.EnsureConforms(resource, profiles, await ReferenceTargets.LoadAsync(session, resource, cancellationToken));
+            conformance.EnsureConforms(resource, profiles, await ReferenceTargets.LoadAsync(lookups, resource, cancellationToken));
         }
     }
 

@@ -68,8 +68,9 @@ public sealed class ResourceService : IResourceService
         var resource = request.Resource ?? throw new BadRequestException("$validate needs the resource to validate.");
         ResourceRules.EnsureBodyType(type, resource);
         var outcome = await _store.ReadAsync(
-            async (session, token) =>
+            async (guarded, token) =>
             {
+                var session = guarded.ForInternalLookups();
                 var resolve = await ReferenceTargets.LoadAsync(session, resource, token);
                 return request.Profile is null
                     ? _conformance.Validate(resource, await _conformance.RequiredProfilesAsync(resource, _resources.LinkSearch(session), token), resolve)

@@ -44,12 +44,8 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
                 AddCare(visible, team.Subject?.Reference, CareTeamBasis(team, members));
             }
 
-            // R4's care-manager parameter indexes only Practitioner references, while the JointClientEpisode profile names a
-            // PractitionerRole: a caller with roles must look at every active episode (EpisodeBasis checks the manager).
-            (string, string)[] episodes = members.Any(m => m.StartsWith("PractitionerRole/", StringComparison.Ordinal))
-                ? [("status", "active")]
-                : [("care-manager", string.Join(',', members)), ("status", "active")];
-            foreach (var episode in await AllAsync<EpisodeOfCare>("EpisodeOfCare", cancellationToken, episodes))
+            foreach (var episode in await AllAsync<EpisodeOfCare>(
+                "EpisodeOfCare", cancellationToken, ("care-manager", string.Join(',', members)), ("status", "active")))
             {
                 AddCare(visible, episode.Patient?.Reference, EpisodeBasis(episode, members));
             }

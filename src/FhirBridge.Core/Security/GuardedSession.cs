@@ -6,8 +6,10 @@ using FhirBridge.Core.Storage;
 namespace FhirBridge.Core.Security;
 
 /// <summary>A store session that releases and writes only client data the caller has a lawful basis for.</summary>
-internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, AccessTrail trail) : IStoreSession
+internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, AccessTrail trail) : IGuardedSession
 {
+    public IStoreSession Unguarded => inner;
+
     private Caller Caller => trail.Caller;
 
     public async Task<StoredResource?> GetAsync(string type, string id, int? version, CancellationToken cancellationToken)

@@ -48,6 +48,22 @@ public interface IStoreSession
     Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A session that checks what its caller may see (Security.GuardedSession) and also offers the store's own view: for the
+/// server's internal lookups (validation of reference targets and must-conform links), whose results never reach the caller.
+/// </summary>
+internal interface IGuardedSession : IStoreSession
+{
+    IStoreSession Unguarded { get; }
+}
+
+/// <summary>Helpers on <see cref="IStoreSession"/>.</summary>
+internal static class StoreSessions
+{
+    /// <summary>The session to use for lookups the caller never sees: unguarded when <paramref name="session"/> is guarded.</summary>
+    public static IStoreSession ForInternalLookups(this IStoreSession session) => session is IGuardedSession guarded ? guarded.Unguarded : session;
+}
+
 /// <summary>One stored version. <see cref="Json"/> is null for a delete marker.</summary>
 public sealed record StoredResource(
     string Type,
