@@ -38,7 +38,7 @@ public sealed class SearchParameterRegistry : ISearchParameterRegistry
         var served = ServedTypes.All.ToFrozenSet(StringComparer.Ordinal);
         var standard = ModelInfo.SearchParameters
             .Where(p => p.Resource is not null && p.Name is not null)
-            .Select(p => new Definition(p.Resource!, p.Name!, p.Type, p.Expression, Targets(p), p.Url ?? string.Empty));
+            .Select(p => Corrected(new Definition(p.Resource!, p.Name!, p.Type, p.Expression, p.Target?.Select(t => t.GetLiteral()) ?? [], p.Url ?? string.Empty)));
         var package = FhirBridgePackage.Resources.OfType<SearchParameter>()
             .Where(p => p.Type is not null && p.Code is not null)
             .SelectMany(p => p.Base.OfType<Enum>().Select(b => new Definition(
@@ -69,12 +69,12 @@ public sealed class SearchParameterRegistry : ISearchParameterRegistry
     private static SearchParameterInfo CommonParameter(string name, SearchParamType type, string expression, string id) =>
         new("Resource", name, type, expression, [], $"http://hl7.org/fhir/SearchParameter/{id}");
 
-    // R4's EpisodeOfCare.careManager is Reference(Practitioner | PractitionerRole) but its care-manager parameter lists only
-    // Practitioner (R5 lists both: https://hl7.org/fhir/R5/episodeofcare-search.html); FhirBridge episodes name a PractitionerRole.
-    private static IEnumerable<string> Targets(SearchParamDefinition parameter) =>
-        parameter is { Resource: "EpisodeOfCare", Name: "care-manager" }
-            ? ["Practitioner", "PractitionerRole"]
-            : parameter.Target?.Select(t => t.GetLiteral()) ?? [];
+    // R4's EpisodeOfCare.careManager is Reference(Practitioner | PractitionerRole), but its care-manager parameter indexes only
+    // Practitioner references (R5 takes both: https://hl7.org/fhir/R5/episodeofcare-search.html); FhirBridge's episodes name
+    // the responsible worker's PractitionerRole, and access control finds episodes by it.
+    private static Definition Corrected(Definition definition) => definition is { Resource: "EpisodeOfCare", Name: "care-manager" }
+        ? definition with { Expression = "EpisodeOfCare.careManager", Targets = ["Practitioner", "PractitionerRole"] }
+        : definition;
 
     private sealed record Definition(string Resource, string Name, SearchParamType Type, string? Expression, IEnumerable<string> Targets, string Url);
 }
