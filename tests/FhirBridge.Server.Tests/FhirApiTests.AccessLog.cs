@@ -101,6 +101,23 @@ public abstract partial class FhirApiTests
         await FhirTest.AssertOutcomeAsync(await http.GetAsync($"/fhir/Patient/{scenario.PatientId}/$access-report"), HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Purge_IsForAdministrators_AndKeepsEntriesWithinRetention()
+    {
+        var scenario = await JointClientScenario.CreateAsync(Client);
+        using var admin = Factory.CreateClient(scenario.Token("admin"));
+        using var member = Factory.CreateClient(scenario.Token("member"));
+
+        var purged = await FhirTest.ReadAsync<Parameters>(await admin.PostAsync("/fhir/AuditEvent/$purge", null));
+        await FhirTest.AssertOutcomeAsync(await member.PostAsync("/fhir/AuditEvent/$purge", null), HttpStatusCode.Forbidden);
+        await FhirTest.AssertOutcomeAsync(await member.GetAsync("/fhir/AuditEvent/$verify-chain"), HttpStatusCode.Forbidden);
+
+        // Everything here is recent: nothing is old enough to go, and the scenario's entries are all still there.
+        Assert.Equal(0, ((Integer)Value(purged, "deleted")).Value);
+        Assert.NotEmpty(await SearchLogAsync($"patient={scenario.PatientId}"));
+        Assert.True(await ChainIntactAsync());
+    }
+
     [Theory]
     [InlineData("POST", "/fhir/AuditEvent")]
     [InlineData("PUT", "/fhir/AuditEvent/x")]
