@@ -11,11 +11,13 @@ public sealed class HelpTests
         Assert.Contains("Usage: fhirbridge <command>", result.Output);
         Assert.Contains("validate", result.Output);
         Assert.Contains("package", result.Output);
+        Assert.Contains("token", result.Output);
     }
 
     [Theory]
     [InlineData("validate", "Usage: fhirbridge validate")]
     [InlineData("package", "Usage: fhirbridge package")]
+    [InlineData("token", "Usage: fhirbridge token")]
     public void CommandHelp_PrintsItsUsage(string command, string usage)
     {
         var result = Cli.Run(command, "--help");

@@ -13,6 +13,8 @@ namespace FhirBridge.Server.Security;
 /// </summary>
 internal sealed class CallerMiddleware(RequestDelegate next, IOptions<CallerAddressOptions> address)
 {
+    private const string InvalidToken = "Bearer error=\"invalid_token\"";
+
     public async Task InvokeAsync(HttpContext http)
     {
         if (NeedsCaller(http.Request))
@@ -23,7 +25,15 @@ internal sealed class CallerMiddleware(RequestDelegate next, IOptions<CallerAddr
                 throw Challenge(http, result);
             }
 
-            http.Features.Set(CallerReader.Read(result.Principal, http, address.Value.RecordCallerAddress));
+            try
+            {
+                http.Features.Set(CallerReader.Read(result.Principal, http, address.Value.RecordCallerAddress));
+            }
+            catch (UnauthorizedException)
+            {
+                http.Response.Headers.WWWAuthenticate = InvalidToken;
+                throw;
+            }
         }
 
         await next(http);
@@ -45,7 +55,7 @@ internal sealed class CallerMiddleware(RequestDelegate next, IOptions<CallerAddr
                 : "The Authorization header does not carry a bearer token: send 'Authorization: Bearer <token>'.");
         }
 
-        http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-        return new UnauthorizedException(TokenFailures.Describe(result.Failure));
+        http.Response.Headers.WWWAuthenticate = InvalidToken;
+        return new UnauthorizedException(TokenFailures.Describe(result.Failure, http.Request.Headers.Authorization.ToString()));
     }
 }
