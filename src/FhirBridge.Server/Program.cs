@@ -19,6 +19,11 @@ var app = builder.Build();
 
 // Loads the validation packages and compiles the must-conform rules now, so configuration mistakes stop the start.
 app.Services.GetRequiredService<ConformanceGate>();
+if (!app.Services.GetRequiredService<IOptions<AccessLogOptions>>().Value.Enabled)
+{
+    app.Logger.LogWarning("AccessLog:Enabled is false: no access or disclosure log entries are written. 703/2023 requires them; use this only to benchmark.");
+}
+
 app.UseMiddleware<FhirErrorMiddleware>();
 app.UseMiddleware<CallerMiddleware>();
 app.UseSwagger();
