@@ -1,5 +1,7 @@
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Validation;
+using FhirBridge.Core.Fhir;
+using static Hl7.Fhir.Model.OperationOutcome;
 
 namespace FhirBridge.Core.Validation;
 
@@ -11,7 +13,7 @@ internal static class BaseRules
 {
     public static void Check(ValidationRun run)
     {
-        foreach (var problem in run.Root.Validate(ModelInfo.ModelInspector, NarrativeValidationKind.FhirXhtml, null, true))
+        foreach (var problem in run.Root.Validate(ModelInfo.ModelInspector, NarrativeValidationKind.None, null, true))
         {
             var path = problem.InstancePath ?? run.Root.TypeName;
             var message = $"Base R4 rule: {problem.BaseErrorMessage ?? problem.Message}";
@@ -23,6 +25,12 @@ internal static class BaseRules
             {
                 run.Add(problem.IssueSeverity, problem.IssueType, path, message);
             }
+        }
+
+        // Parsed resources were checked already; this covers resources built in code (the SDK's check is far slower).
+        foreach (var (expression, message) in NarrativeXhtml.Problems(run.Root))
+        {
+            run.Error(IssueType.Value, expression, $"Base R4 rule: {message}");
         }
     }
 }

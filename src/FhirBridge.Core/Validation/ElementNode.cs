@@ -23,6 +23,9 @@ internal sealed class ElementNode(string id, string name, string profileUrl)
 
     public List<ElementDefinition.TypeRefComponent> Types { get; set; } = [];
 
+    /// <summary>The types a choice element was restricted to by naming it with a type suffix (<c>valueQuantity</c>).</summary>
+    public HashSet<string> RenamedTypes { get; } = new(StringComparer.Ordinal);
+
     public DataType? Fixed { get; set; }
 
     public DataType? Pattern { get; set; }

@@ -16,13 +16,14 @@ internal static class ProfileCompiler
         var chain = Chain(profile, source, problems);
         var merged = new Dictionary<string, ElementDefinition>(StringComparer.Ordinal);
         var order = new List<string>();
+        var renamed = new List<(string ChoiceId, string Type)>();
         for (var i = chain.Count - 1; i >= 0; i--)
         {
             var definition = chain[i];
             var elements = i == chain.Count - 1 && HasSnapshot(definition) ? definition.Snapshot!.Element : definition.Differential?.Element ?? [];
             foreach (var element in elements)
             {
-                var key = KeyOf(element);
+                var key = ChoicePaths.Normalise(KeyOf(element), renamed);
                 if (merged.TryGetValue(key, out var existing))
                 {
                     merged[key] = Merge(existing, element);
@@ -41,6 +42,11 @@ internal static class ProfileCompiler
         foreach (var key in order)
         {
             Apply(Locate(root, key, url), merged[key]);
+        }
+
+        foreach (var (choiceId, choiceType) in renamed)
+        {
+            Locate(root, choiceId, url).RenamedTypes.Add(choiceType);
         }
 
         return new CompiledProfile(url, type, root, problems);
@@ -127,6 +133,12 @@ internal static class ProfileCompiler
                 if (slice is null)
                 {
                     slice = new ElementNode(id, name, profileUrl) { SliceName = sliceName };
+                    if (slice.IsChoice && ChoicePaths.SliceType(slice.Name, sliceName) is { } type)
+                    {
+                        // A type slice of a choice names its type; the definition may leave the type list out.
+                        slice.Types = [new ElementDefinition.TypeRefComponent { Code = type }];
+                    }
+
                     node.Slices.Add(slice);
                 }
 
@@ -141,7 +153,11 @@ internal static class ProfileCompiler
     {
         node.Min = element.Min;
         node.Max = element.Max;
-        node.Types = element.Type;
+        if (element.Type.Count > 0)
+        {
+            node.Types = element.Type;
+        }
+
         node.Fixed = element.Fixed;
         node.Pattern = element.Pattern;
         node.Binding = element.Binding;

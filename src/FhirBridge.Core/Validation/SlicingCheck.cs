@@ -17,9 +17,17 @@ internal static class SlicingCheck
         Rules = ElementDefinition.SlicingRules.Open,
     };
 
+    // Slices of a choice element are type slices even when the definition leaves the slicing out
+    // (https://hl7.org/fhir/R4/profiling.html#slicing: "value[x]:valueQuantity").
+    private static readonly ElementDefinition.SlicingComponent ChoiceSlicing = new()
+    {
+        Discriminator = [new ElementDefinition.DiscriminatorComponent { Type = ElementDefinition.DiscriminatorType.Type, Path = "$this" }],
+        Rules = ElementDefinition.SlicingRules.Open,
+    };
+
     public static void Check(ElementNode node, IReadOnlyList<Base> items, string path, bool isList, ValidationRun run)
     {
-        var slicing = node.Slicing ?? (node.Name is "extension" or "modifierExtension" ? ExtensionSlicing : null);
+        var slicing = node.Slicing ?? (node.Name is "extension" or "modifierExtension" ? ExtensionSlicing : node.IsChoice ? ChoiceSlicing : null);
         if (slicing is null || slicing.Discriminator.Count == 0 || !slicing.Discriminator.All(SliceMatcher.IsSupported))
         {
             var how = slicing is null ? "no slicing is declared" : $"discriminator(s) {string.Join(", ", slicing.Discriminator.Select(d => $"{d.Type}:{d.Path}"))} are not supported";
@@ -30,7 +38,7 @@ internal static class SlicingCheck
         var matched = node.Slices.ToDictionary(s => s, _ => new List<int>());
         for (var i = 0; i < items.Count; i++)
         {
-            var slice = node.Slices.FirstOrDefault(s => SliceMatcher.Matches(s, slicing.Discriminator, items[i]));
+            var slice = node.Slices.FirstOrDefault(s => SliceMatcher.Matches(s, slicing.Discriminator, items[i], run));
             if (slice is not null)
             {
                 matched[slice].Add(i);

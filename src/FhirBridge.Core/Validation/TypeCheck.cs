@@ -8,6 +8,13 @@ internal static class TypeCheck
 {
     public static void Check(ElementNode node, Base item, string path, ValidationRun run)
     {
+        if (node.RenamedTypes.Count > 0 && !node.RenamedTypes.Contains(item.TypeName))
+        {
+            var named = string.Join(" or ", node.RenamedTypes.Order(StringComparer.Ordinal));
+            run.Error(IssueType.Structure, path, $"{node.Rule}: type {item.TypeName} is not allowed here, the profile restricts {node.Name}[x] to {named}.");
+            return;
+        }
+
         // Elements that are not choices have one POCO type already enforced by the parser.
         if (node.Types.Count == 0 || !(node.IsChoice || item is Resource) || node.Types.Any(t => Accepts(t.Code, item)))
         {

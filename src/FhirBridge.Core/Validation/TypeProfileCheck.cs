@@ -29,12 +29,7 @@ internal static class TypeProfileCheck
         }
 
         // Conforming to any one listed profile is enough; with one candidate its issues go straight into the outcome.
-        var attempts = loaded.Select(profile =>
-        {
-            var attempt = run.Fork();
-            ElementWalker.ValidateItem(profile.Root, item, path, attempt);
-            return attempt;
-        }).ToList();
+        var attempts = loaded.Select(profile => run.Attempt(profile, item, path)).ToList();
         var chosen = attempts.FirstOrDefault(a => !a.HasErrors) ?? attempts[0];
         run.Issues.AddRange(chosen.Issues);
     }

@@ -56,6 +56,14 @@ internal sealed class ValidationRun(ProfileValidator validator, Resource root, F
     /// <summary>A run over the same resource collecting its own issues, to try a rule whose alternatives may fail.</summary>
     public ValidationRun Fork() => new(Validator, Root, Resolver, Depth) { _rootNode = _rootNode, _context = _context };
 
+    /// <summary>Validates an element against a profile in a <see cref="Fork"/>, whose issues the caller may keep or drop.</summary>
+    public ValidationRun Attempt(CompiledProfile profile, Base item, string path)
+    {
+        var attempt = Fork();
+        ElementWalker.ValidateItem(profile.Root, item, path, attempt);
+        return attempt;
+    }
+
     /// <summary>The resource a reference points to: a contained one (<c>#id</c>), else whatever the caller's resolver finds.</summary>
     public Resource? Resolve(string reference)
     {
