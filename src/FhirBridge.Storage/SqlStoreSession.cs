@@ -128,7 +128,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         {
             var count = new SqlText().Append("SELECT COUNT(*) FROM resource r WHERE ");
             new CriteriaSql(count, now).AppendMatch(query.ResourceType, query.Criteria, "r");
-            total = Convert.ToInt32(await ScalarAsync(count, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            total = Convert.ToInt32(await count.ScalarAsync(connection, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (query.Count <= 0)
@@ -157,7 +157,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         Paging.AppendOrderBy(sql, columns, cursor?.Backward ?? false);
         sql.Append(" LIMIT ").AppendParam(query.Count + 1);
 
-        var fetched = await ReadRowsAsync(sql, reader => new Row(
+        var fetched = await sql.ReadRowsAsync(connection, transaction, reader => new Row(
             Enumerable.Range(1, query.Sort.Count).Select(o => Paging.ReadKey(reader, o, columns[o - 1].Kind)).Append(reader.GetInt64(0)).ToList(),
             reader.GetInt64(0),
             ReadVersion(reader, query.Sort.Count + 1)), cancellationToken);
@@ -175,7 +175,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
 
         var count = new SqlText().Append("SELECT COUNT(*) FROM resource_version v JOIN resource r ON r.rid = v.rid WHERE ");
         AppendHistoryFilter(count, query);
-        var total = Convert.ToInt32(await ScalarAsync(count, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var total = Convert.ToInt32(await count.ScalarAsync(connection, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         if (query.Count <= 0)
         {
             return new HistoryPage([], total, null, null);
@@ -191,7 +191,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
 
         Paging.AppendOrderBy(sql, columns, cursor?.Backward ?? false);
         sql.Append(" LIMIT ").AppendParam(query.Count + 1);
-        var fetched = await ReadRowsAsync(sql, reader => (Seq: reader.GetInt64(0), Resource: ReadVersion(reader, 1)), cancellationToken);
+        var fetched = await sql.ReadRowsAsync(connection, transaction, reader => (Seq: reader.GetInt64(0), Resource: ReadVersion(reader, 1)), cancellationToken);
         var (page, next, previous) = Paging.Cut(fetched, query.Count, cursor, r => [r.Seq], fingerprint);
         return new HistoryPage([.. page.Select(r => r.Resource)], total, next, previous);
     }
@@ -279,25 +279,6 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
             method);
     }
 
-    private async Task<object?> ScalarAsync(SqlText sql, CancellationToken cancellationToken)
-    {
-        await using var command = sql.CreateCommand(connection, transaction);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
-
-    private async Task<List<T>> ReadRowsAsync<T>(SqlText sql, Func<DbDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var command = sql.CreateCommand(connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
     /// <summary>_include and _revinclude of the page's matches, then once more (Iterate specs) of what they added.</summary>
     private async Task<IReadOnlyList<StoredResource>> IncludeAsync(SearchQuery query, List<Row> matches, CancellationToken cancellationToken)
     {
@@ -354,7 +335,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         }
 
         sql.Append(") ORDER BY t.rid");
-        return await ReadRowsAsync(sql, ReadIncluded, cancellationToken);
+        return await sql.ReadRowsAsync(connection, transaction, ReadIncluded, cancellationToken);
     }
 
     /// <summary>Current resources of the spec's source type that reference <paramref name="targets"/> through its parameter.</summary>
@@ -377,7 +358,7 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         }
 
         sql.Append(")) ORDER BY s.rid");
-        return await ReadRowsAsync(sql, ReadIncluded, cancellationToken);
+        return await sql.ReadRowsAsync(connection, transaction, ReadIncluded, cancellationToken);
     }
 
     private static Row ReadIncluded(DbDataReader reader) => new([], reader.GetInt64(0), ReadVersion(reader, 1));

@@ -55,7 +55,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             async (connection, transaction, ct) =>
             {
                 var sql = new SqlText().Append("SELECT ").Append(AuditRows.Columns).Append(" FROM audit_event WHERE id = ").AppendParam(id);
-                return (await ReadRowsAsync(sql, connection, transaction, r => AuditRows.Read(r, 0), ct)).FirstOrDefault();
+                return (await sql.ReadRowsAsync(connection, transaction, r => AuditRows.Read(r, 0), ct)).FirstOrDefault();
             },
             cancellationToken);
 
@@ -83,7 +83,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
         return ReadAsync(
             async (connection, transaction, ct) =>
             {
-                var rows = await ReadRowsAsync(sql, connection, transaction, r => (Seq: r.GetInt64(0), Entry: AuditRows.Read(r, 1)), ct);
+                var rows = await sql.ReadRowsAsync(connection, transaction, r => (Seq: r.GetInt64(0), Entry: AuditRows.Read(r, 1)), ct);
                 var (page, next, _) = Paging.Cut(rows, query.Count, cursor, r => [r.Entry.Recorded.UtcTicks, r.Seq], fingerprint);
                 return new AuditPage([.. page.Select(r => r.Entry)], next);
             },
@@ -191,7 +191,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
         while (true)
         {
             var select = new SqlText().Append("SELECT seq, json FROM audit_event WHERE chain_pos IS NULL ORDER BY seq LIMIT ").AppendParam(BatchSize);
-            var rows = await ReadRowsAsync(select, connection, transaction, r => (Seq: r.GetInt64(0), Json: r.GetString(1)), cancellationToken);
+            var rows = await select.ReadRowsAsync(connection, transaction, r => (Seq: r.GetInt64(0), Json: r.GetString(1)), cancellationToken);
             if (rows.Count == 0)
             {
                 break;
@@ -225,7 +225,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
     {
         var chain = await ReadChainAsync(connection, transaction, cancellationToken);
         var firstKept = new SqlText().Append("SELECT MIN(chain_pos) FROM audit_event WHERE chain_pos IS NOT NULL AND recorded >= ").AppendParam(beforeTicks);
-        var kept = await ScalarAsync(firstKept, connection, transaction, cancellationToken);
+        var kept = await firstKept.ScalarAsync(connection, transaction, cancellationToken);
         var last = kept is null or DBNull ? chain.Head.Position : Convert.ToInt64(kept, System.Globalization.CultureInfo.InvariantCulture) - 1;
         if (last <= chain.Anchor.Position)
         {
@@ -233,7 +233,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
         }
 
         var lastHash = new SqlText().Append("SELECT hash FROM audit_event WHERE chain_pos = ").AppendParam(last);
-        var hash = await ScalarAsync(lastHash, connection, transaction, cancellationToken) as string
+        var hash = await lastHash.ScalarAsync(connection, transaction, cancellationToken) as string
             ?? throw new InvalidOperationException($"The audit chain has no entry at position {last}; verify it before purging.");
         var delete = new SqlText().Append("DELETE FROM audit_event WHERE chain_pos <= ").AppendParam(last);
         var count = await ExecuteAsync(delete, connection, transaction, cancellationToken);
@@ -253,7 +253,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             var select = new SqlText().Append("SELECT chain_pos, prev_hash, hash, ").Append(AuditRows.Columns)
                 .Append(" FROM audit_event WHERE chain_pos >= ").AppendParam(expected).Append(" AND chain_pos <= ").AppendParam(chain.Head.Position)
                 .Append(" ORDER BY chain_pos LIMIT ").AppendParam(BatchSize);
-            var rows = await ReadRowsAsync(select, connection, transaction, r => new SealedRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), AuditRows.Read(r, 3)), cancellationToken);
+            var rows = await select.ReadRowsAsync(connection, transaction, r => new SealedRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), AuditRows.Read(r, 3)), cancellationToken);
             if (rows.Count == 0)
             {
                 break;
@@ -311,7 +311,7 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
     private static async Task<ChainState> ReadChainAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var sql = new SqlText().Append("SELECT head_pos, head_hash, anchor_pos, anchor_hash FROM audit_chain");
-        var rows = await ReadRowsAsync(sql, connection, transaction, r => new ChainState((r.GetInt64(0), r.GetString(1)), (r.GetInt64(2), r.GetString(3))), cancellationToken);
+        var rows = await sql.ReadRowsAsync(connection, transaction, r => new ChainState((r.GetInt64(0), r.GetString(1)), (r.GetInt64(2), r.GetString(3))), cancellationToken);
         return rows.Single();
     }
 
@@ -367,25 +367,6 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
 
     private Task<T> ChainAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         _transactions.TranslateAsync(() => _transactions.RunAsync(TransactionKind.Chain, work, cancellationToken));
-
-    private static async Task<List<T>> ReadRowsAsync<T>(SqlText sql, DbConnection connection, DbTransaction transaction, Func<DbDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var command = sql.CreateCommand(connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
-    private static async Task<object?> ScalarAsync(SqlText sql, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = sql.CreateCommand(connection, transaction);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
 
     private static async Task<int> ExecuteAsync(SqlText sql, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

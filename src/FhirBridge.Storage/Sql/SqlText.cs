@@ -44,6 +44,27 @@ internal sealed class SqlText
         return Append(")");
     }
 
+    /// <summary>Runs the statement and maps every row with <paramref name="read"/>.</summary>
+    public async Task<List<T>> ReadRowsAsync<T>(DbConnection connection, DbTransaction transaction, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs the statement and returns the first column of its first row.</summary>
+    public async Task<object?> ScalarAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, transaction);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public DbCommand CreateCommand(DbConnection connection, DbTransaction transaction)
     {
         var command = connection.CreateCommand();
