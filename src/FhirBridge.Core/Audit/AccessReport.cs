@@ -42,6 +42,7 @@ public sealed class AccessReport
     /// <summary>A collection Bundle of the entries, oldest first.</summary>
     public Bundle ToBundle(Uri baseUrl) => new()
     {
+        Id = Operations.ResourceRules.NewId(),
         Type = Bundle.BundleType.Collection,
         Timestamp = DateTimeOffset.UtcNow,
         Entry = Events.Select(e => new Bundle.EntryComponent { FullUrl = $"{baseUrl}/AuditEvent/{e.Id}", Resource = e }).ToList(),

@@ -114,6 +114,7 @@ public sealed class AuditLogService(IAuditLog log, AuditEventFactory factory, Pa
         var kept = parameters.Where(p => p.Key != AuditSearch.PageParameter).ToList();
         var bundle = new Bundle
         {
+            Id = ResourceRules.NewId(),
             Type = Bundle.BundleType.Searchset,
             Timestamp = DateTimeOffset.UtcNow,
             Link = [new Bundle.LinkComponent { Relation = "self", Url = Link(baseUrl, path, parameters) }],
