@@ -17,11 +17,19 @@ public abstract partial class FhirApiTests
         { "member", "read CareTeam", HttpStatusCode.OK, ["access:0:care-relationship"] },
         { "member", "search CarePlan", HttpStatusCode.OK, ["access:0:care-relationship"] },
         { "member", "update CarePlan", HttpStatusCode.OK, ["access:0:care-relationship"] },
+        { "member", "create CarePlan", HttpStatusCode.Created, ["access:0:care-relationship"] },
+        { "member", "delete CarePlan", HttpStatusCode.NoContent, ["access:0:care-relationship"] },
+        { "member", "read Patient", HttpStatusCode.OK, ["access:0:care-relationship"] },
+        { "member", "read EpisodeOfCare", HttpStatusCode.OK, ["access:0:care-relationship"] },
+        { "member", "read Practitioner", HttpStatusCode.OK, ["-access:0:"] },
         { "manager", "read CarePlan", HttpStatusCode.OK, ["access:0:care-relationship"] },
+        { "manager", "search CarePlan", HttpStatusCode.OK, ["access:0:care-relationship"] },
         // Consent: another organisation receives plan data (a disclosure), but not the care team (not a consented class).
         { "consent-org", "read CarePlan", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         { "consent-org", "search CarePlan", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         { "consent-org", "read CareTeam", HttpStatusCode.Forbidden, ["access:4:none"] },
+        { "consent-org", "read EpisodeOfCare", HttpStatusCode.Forbidden, ["access:4:none"] },
+        { "consent-org", "read Patient", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         // A denial (luovutuskielto) wins over the same organisation's permit.
         { "denied-org", "read CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "denied-org", "search CarePlan", HttpStatusCode.OK, ["-access:0:"] },
@@ -29,13 +37,20 @@ public abstract partial class FhirApiTests
         { "stranger", "read CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "stranger", "update CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "stranger", "search CarePlan", HttpStatusCode.OK, ["-access:0:"] },
+        { "stranger", "read Patient", HttpStatusCode.Forbidden, ["access:4:none"] },
+        { "stranger", "create CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
+        { "stranger", "delete CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "break-glass", "read CarePlan", HttpStatusCode.OK, ["access:0:break-glass"] },
         // Roles and scopes.
         { "no-scope", "read CarePlan", HttpStatusCode.Forbidden, ["-access:4:none"] },
         { "compliance", "read CarePlan", HttpStatusCode.Forbidden, ["-access:4:none"] },
         { "admin", "read CarePlan", HttpStatusCode.Forbidden, ["-access:4:none"] },
+        { "admin", "read Practitioner", HttpStatusCode.OK, ["-access:0:statutory-task"] },
+        { "compliance", "read Practitioner", HttpStatusCode.Forbidden, ["-access:4:none"] },
         { "system", "read CarePlan", HttpStatusCode.OK, ["access:0:statutory-task"] },
         { "system", "update CarePlan", HttpStatusCode.OK, ["access:0:statutory-task"] },
+        { "system", "delete CarePlan", HttpStatusCode.NoContent, ["access:0:statutory-task"] },
+        { "system", "read EpisodeOfCare", HttpStatusCode.OK, ["access:0:statutory-task"] },
     };
 
     [Theory]
@@ -155,25 +170,37 @@ public abstract partial class FhirApiTests
         await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.Forbidden);
     }
 
+    private static CarePlan Identified(CarePlan plan, string id)
+    {
+        plan.Id = id;
+        return plan;
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, JointClientScenario scenario, string caller, string request, string requestId)
     {
         var (verb, type) = (request.Split(' ')[0], request.Split(' ')[1]);
-        var id = type == "CarePlan" ? scenario.CarePlanId : scenario.CareTeamId;
+        var id = type switch
+        {
+            "CarePlan" => scenario.CarePlanId,
+            "CareTeam" => scenario.CareTeamId,
+            "EpisodeOfCare" => scenario.EpisodeId,
+            "Patient" => scenario.PatientId,
+            _ => scenario.PractitionerId,
+        };
+        var plan = new CarePlan
+        {
+            Status = RequestStatus.Active,
+            Intent = CarePlan.CarePlanIntent.Plan,
+            Subject = new ResourceReference($"Patient/{scenario.PatientId}"),
+            Title = "Päivitetty",
+        };
         using var message = verb switch
         {
             "read" => new HttpRequestMessage(HttpMethod.Get, $"/fhir/{type}/{id}"),
             "search" => new HttpRequestMessage(HttpMethod.Get, $"/fhir/{type}?subject=Patient/{scenario.PatientId}&_total=accurate"),
-            "update" => new HttpRequestMessage(HttpMethod.Put, $"/fhir/{type}/{id}")
-            {
-                Content = FhirTest.Json(new CarePlan
-                {
-                    Id = id,
-                    Status = RequestStatus.Active,
-                    Intent = CarePlan.CarePlanIntent.Plan,
-                    Subject = new ResourceReference($"Patient/{scenario.PatientId}"),
-                    Title = "Päivitetty",
-                }),
-            },
+            "update" => new HttpRequestMessage(HttpMethod.Put, $"/fhir/{type}/{id}") { Content = FhirTest.Json(Identified(plan, id)) },
+            "create" => new HttpRequestMessage(HttpMethod.Post, $"/fhir/{type}") { Content = FhirTest.Json(plan) },
+            "delete" => new HttpRequestMessage(HttpMethod.Delete, $"/fhir/{type}/{id}"),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request, null),
         };
         message.Headers.Add("X-Request-Id", requestId);

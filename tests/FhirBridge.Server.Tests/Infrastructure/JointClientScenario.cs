@@ -25,6 +25,11 @@ public sealed class JointClientScenario
 
     public string CareTeamId { get; private set; } = "";
 
+    public string EpisodeId { get; private set; } = "";
+
+    /// <summary>The team member's Practitioner (directory data).</summary>
+    public string PractitionerId { get; private set; } = "";
+
     public string MemberUser { get; } = $"{TerhikkiSystem}|9{Random.Shared.Next(10_000_000, 99_999_999)}";
 
     public string ManagerUser { get; } = $"{TerhikkiSystem}|9{Random.Shared.Next(10_000_000, 99_999_999)}";
@@ -38,8 +43,9 @@ public sealed class JointClientScenario
         var patient = await system.CreateAsync(FhirTest.Patient("Yhteisasiakas"));
         scenario.PatientId = patient!.Id!;
         var subject = new ResourceReference($"Patient/{patient.Id}");
-        var member = await RoleOfAsync(system, scenario.MemberUser);
-        var manager = await RoleOfAsync(system, scenario.ManagerUser);
+        var (practitioner, member) = await RoleOfAsync(system, scenario.MemberUser);
+        scenario.PractitionerId = practitioner;
+        var (_, manager) = await RoleOfAsync(system, scenario.ManagerUser);
         var team = await system.CreateAsync(new CareTeam
         {
             Status = CareTeam.CareTeamStatus.Active,
@@ -47,13 +53,14 @@ public sealed class JointClientScenario
             Participant = [new CareTeam.ParticipantComponent { Member = new ResourceReference(member) }],
         });
         scenario.CareTeamId = team!.Id!;
-        await system.CreateAsync(new EpisodeOfCare
+        var episode = await system.CreateAsync(new EpisodeOfCare
         {
             Status = EpisodeOfCare.EpisodeOfCareStatus.Active,
             Patient = subject,
             CareManager = new ResourceReference(manager),
             Period = new Period { Start = "2026-01-01" },
         });
+        scenario.EpisodeId = episode!.Id!;
         var plan = await system.CreateAsync(new CarePlan
         {
             Status = RequestStatus.Active,
@@ -94,12 +101,12 @@ public sealed class JointClientScenario
 
     public string ClientId { get; } = "ehr-" + FhirTest.Unique();
 
-    private static async Task<string> RoleOfAsync(FhirClient system, string user)
+    private static async Task<(string Practitioner, string Role)> RoleOfAsync(FhirClient system, string user)
     {
         var bar = user.IndexOf('|', StringComparison.Ordinal);
         var practitioner = await system.CreateAsync(new Practitioner { Identifier = [new Identifier(user[..bar], user[(bar + 1)..])] });
         var role = await system.CreateAsync(new PractitionerRole { Practitioner = new ResourceReference($"Practitioner/{practitioner!.Id}") });
-        return $"PractitionerRole/{role!.Id}";
+        return (practitioner.Id!, $"PractitionerRole/{role!.Id}");
     }
 
     private static Consent ConsentFor(ResourceReference patient, string organization, Consent.ConsentProvisionType type) => new()
