@@ -73,19 +73,33 @@ public abstract partial class FhirApiTests
         }
     }
 
+    /// <summary>Every log endpoint, called by a compliance officer, is itself logged as supervision, naming the client it was about.</summary>
     [Fact]
-    public async Task LogQueries_AreThemselvesLogged_AsSupervision()
+    public async Task EveryLogEndpoint_IsItselfLogged_AsSupervision()
     {
         var scenario = await JointClientScenario.CreateAsync(Client);
-        var requestId = "query-" + FhirTest.Unique();
-        using var message = new HttpRequestMessage(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{scenario.PatientId}");
-        message.Headers.Add("X-Request-Id", requestId);
+        var p = scenario.PatientId;
+        var entry = (await SearchLogAsync($"patient={p}&_count=1"))[0].Id;
+        var calls = new (string Path, string Expected)[]
+        {
+            ($"/fhir/AuditEvent?patient=Patient/{p}", $"access:R:search-type:{p}:supervision:0"),
+            ($"/fhir/AuditEvent/{entry}", "access:R:read:-:supervision:0"),
+            ($"/fhir/AuditEvent/$review?reason=break-glass&patient={p}", $"access:R:operation:{p}:supervision:0"),
+            ($"/fhir/Patient/{p}/$access-report", $"access:R:operation:{p}:supervision:0"),
+            ("/fhir/AuditEvent/$verify-chain", "access:E:operation:-:supervision:0"),
+        };
 
-        using var response = await Compliance.SendAsync(message);
+        foreach (var (path, expected) in calls)
+        {
+            var requestId = "log-" + FhirTest.Unique();
+            using var message = new HttpRequestMessage(HttpMethod.Get, path);
+            message.Headers.Add("X-Request-Id", requestId);
+            using var response = await Compliance.SendAsync(message);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var entry = Assert.Single(await LogEntriesAsync(ComplianceUser, requestId));
-        Assert.Equal(("access", "search-type", scenario.PatientId, "supervision"), (entry.Kind, entry.Subtype, entry.Patient, entry.Basis));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
+            var logged = Assert.Single(await LogEntriesAsync(ComplianceUser, requestId));
+            Assert.Equal(expected, $"{logged.Kind}:{logged.Action}:{logged.Subtype}:{logged.Patient ?? "-"}:{logged.Basis}:{logged.Outcome}");
+        }
     }
 
     [Theory]

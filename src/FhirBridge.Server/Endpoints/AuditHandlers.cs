@@ -17,15 +17,19 @@ internal static class AuditHandlers
     public static async Task<IResult> SearchAsync(HttpContext http, AuditLogService logs, RequestAudit audit, CancellationToken ct)
     {
         var parameters = QueryParameters.Of(http.Request);
-        ReportPatient(audit, parameters.Where(p => p.Key == "patient").Select(p => p.Value).LastOrDefault());
+        ReportPatientOf(audit, parameters);
         return FhirResults.Ok(await logs.SearchAsync(parameters, http.FhirBase(), ct));
     }
 
     public static async Task<IResult> ReadAsync(string id, AuditLogService logs, CancellationToken ct) =>
         FhirResults.Ok(await logs.ReadAsync(id, ct));
 
-    public static async Task<IResult> ReviewAsync(HttpContext http, AuditLogService logs, CancellationToken ct) =>
-        FhirResults.Ok(await logs.ReviewAsync(QueryParameters.Of(http.Request), http.FhirBase(), ct));
+    public static async Task<IResult> ReviewAsync(HttpContext http, AuditLogService logs, RequestAudit audit, CancellationToken ct)
+    {
+        var parameters = QueryParameters.Of(http.Request);
+        ReportPatientOf(audit, parameters);
+        return FhirResults.Ok(await logs.ReviewAsync(parameters, http.FhirBase(), ct));
+    }
 
     public static async Task<IResult> VerifyChainAsync(HttpContext http, AuditLogService logs, CancellationToken ct)
     {
@@ -55,6 +59,9 @@ internal static class AuditHandlers
 
     public static IResult ReadOnly() =>
         throw new MethodNotAllowedException("The access and disclosure logs are append-only: entries cannot be created, changed or deleted through the API.");
+
+    private static void ReportPatientOf(RequestAudit audit, IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        ReportPatient(audit, parameters.Where(p => p.Key == "patient").Select(p => p.Value).LastOrDefault());
 
     // Reading a client's log entries is itself a use of that client's data: the entry names the client.
     private static void ReportPatient(RequestAudit audit, string? patient)
