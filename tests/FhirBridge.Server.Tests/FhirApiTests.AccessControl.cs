@@ -28,6 +28,8 @@ public abstract partial class FhirApiTests
         { "consent-org", "read CarePlan", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         { "consent-org", "search CarePlan", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         { "consent-org", "read CareTeam", HttpStatusCode.Forbidden, ["access:4:none"] },
+        // The consent covers care management only: the same organisation stating research as its purpose is refused.
+        { "consent-org-research", "read CarePlan", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "consent-org", "read EpisodeOfCare", HttpStatusCode.Forbidden, ["access:4:none"] },
         { "consent-org", "read Patient", HttpStatusCode.OK, ["access:0:consent", "disclosure:0:consent"] },
         // A denial (luovutuskielto) wins over the same organisation's permit.
@@ -204,6 +206,11 @@ public abstract partial class FhirApiTests
             _ => throw new ArgumentOutOfRangeException(nameof(request), request, null),
         };
         message.Headers.Add("X-Request-Id", requestId);
+        if (caller == "consent-org-research")
+        {
+            message.Headers.Add(Caller.PurposeOfUseHeader, "HRESCH");
+        }
+
         if (caller == "break-glass")
         {
             message.Headers.Add(Caller.BreakGlassHeader, "Client unconscious at the emergency ward");

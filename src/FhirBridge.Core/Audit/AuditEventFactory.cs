@@ -148,6 +148,7 @@ public sealed class AuditEventFactory(AccessLogSettings settings, TimeProvider t
             Who = new ResourceReference { Identifier = UserIdentifier(caller), Display = caller.Name ?? caller.ClientId },
             Requestor = true,
             Role = [new CodeableConcept { Text = caller.Role.ToText() }],
+            PurposeOfUse = caller.PurposeOfUse is { } purpose ? [PurposeOfUse(purpose)] : [],
         };
         if (caller.Address is { } address)
         {
@@ -155,6 +156,12 @@ public sealed class AuditEventFactory(AccessLogSettings settings, TimeProvider t
         }
 
         return agent;
+    }
+
+    private static CodeableConcept PurposeOfUse(string purpose)
+    {
+        var bar = purpose.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0 ? new CodeableConcept(Caller.PurposeOfUseSystem, purpose) : new CodeableConcept(purpose[..bar], purpose[(bar + 1)..]);
     }
 
     private static Identifier UserIdentifier(Caller caller)

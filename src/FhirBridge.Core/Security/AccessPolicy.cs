@@ -8,7 +8,8 @@ namespace FhirBridge.Core.Security;
 /// <summary>Configuration of <see cref="AccessPolicy"/>.</summary>
 /// <param name="AllowBreakGlass">Whether a stated break-glass reason grants exceptional access (issue #4 (c)).</param>
 /// <param name="Time">The clock that decides whether teams, participations and consents are in force.</param>
-public sealed record AccessPolicyOptions(bool AllowBreakGlass = true, TimeProvider? Time = null);
+/// <param name="DefaultPurposeOfUse">The purpose of a request that states none: joint clientship is care management.</param>
+public sealed record AccessPolicyOptions(bool AllowBreakGlass = true, TimeProvider? Time = null, string DefaultPurposeOfUse = "CAREMGT");
 
 /// <summary>
 /// The authorization rules of issue #4: scope and role gates per interaction, and the lawful basis of a professional

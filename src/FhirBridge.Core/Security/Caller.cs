@@ -14,6 +14,8 @@ namespace FhirBridge.Core.Security;
 /// <param name="BreakGlassReason">The stated reason of an exceptional access (request header), or null.</param>
 /// <param name="RequestId">This request's id, repeated in every log entry it produces.</param>
 /// <param name="Address">The caller's network address: null unless the server is configured to record it (it is personal data).</param>
+/// <param name="PurposeOfUse">The purpose the request states (request header, a code of http://terminology.hl7.org/CodeSystem/v3-ActReason
+/// or "system|code"), or null for the server's default: consents that limit their purposes are checked against it.</param>
 public sealed record Caller(
     string Subject,
     string? User,
@@ -24,7 +26,8 @@ public sealed record Caller(
     string? Name,
     string? BreakGlassReason,
     string RequestId,
-    string? Address)
+    string? Address,
+    string? PurposeOfUse = null)
 {
     /// <summary>The token claim names FhirBridge reads (besides <c>sub</c>, <c>scope</c>, <c>client_id</c>/<c>azp</c>, <c>name</c>).</summary>
     public static class Claims
@@ -36,6 +39,12 @@ public sealed record Caller(
 
     /// <summary>The request header that states the reason of an exceptional ("break the glass") access.</summary>
     public const string BreakGlassHeader = "X-Break-Glass-Reason";
+
+    /// <summary>The request header that states the purpose of use (e.g. CAREMGT, TREAT, or system|code).</summary>
+    public const string PurposeOfUseHeader = "X-Purpose-Of-Use";
+
+    /// <summary>The code system of purposes of use.</summary>
+    public const string PurposeOfUseSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 }
 
 /// <summary>The roles of 703/2023 users that FhirBridge distinguishes; token values in <see cref="CallerRoles"/>.</summary>

@@ -156,6 +156,12 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
             return false;
         }
 
+        // A consent that lists purposes covers only those: the caller's stated purpose (or the default) must be one.
+        if (provision.Purpose.Count > 0 && !provision.Purpose.Any(ServesPurpose))
+        {
+            return false;
+        }
+
         foreach (var actor in provision.Actor)
         {
             if (await NamesCallerAsync(actor.Reference, cancellationToken))
@@ -165,6 +171,15 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         }
 
         return false;
+    }
+
+    private bool ServesPurpose(Coding purpose)
+    {
+        var stated = caller.PurposeOfUse ?? policy.Options.DefaultPurposeOfUse;
+        var bar = stated.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0
+            ? purpose.Code == stated
+            : purpose.System == stated[..bar] && purpose.Code == stated[(bar + 1)..];
     }
 
     private async Task<bool> NamesCallerAsync(ResourceReference? actor, CancellationToken cancellationToken)

@@ -14,9 +14,13 @@ internal static class AccessControlServices
     public static IServiceCollection AddAccessControl(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddSingleton(sp => new AccessPolicy(
-            sp.GetRequiredService<ISearchQueryParser>(),
-            new AccessPolicyOptions(sp.GetRequiredService<IOptions<AuthorizationOptions>>().Value.AllowBreakGlass, sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
+            return new AccessPolicy(
+                sp.GetRequiredService<ISearchQueryParser>(),
+                new AccessPolicyOptions(options.AllowBreakGlass, sp.GetRequiredService<TimeProvider>(), options.DefaultPurposeOfUse));
+        });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AccessLogOptions>>().Value;

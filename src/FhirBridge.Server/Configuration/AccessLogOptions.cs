@@ -28,4 +28,7 @@ public sealed class AuthorizationOptions
 
     /// <summary>Whether a professional may state a break-glass reason to access a client without another basis (always flagged for review).</summary>
     public bool AllowBreakGlass { get; set; } = true;
+
+    /// <summary>The purpose of use of a request without an X-Purpose-Of-Use header (v3-ActReason code; joint clientship: care management).</summary>
+    public string DefaultPurposeOfUse { get; set; } = "CAREMGT";
 }

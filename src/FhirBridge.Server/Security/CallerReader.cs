@@ -48,7 +48,8 @@ internal static partial class CallerReader
             Single(token, "name"),
             BreakGlassReason(http.Request),
             RequestId(http),
-            recordAddress ? http.Connection.RemoteIpAddress?.ToString() : null);
+            recordAddress ? http.Connection.RemoteIpAddress?.ToString() : null,
+            PurposeOfUse(http.Request));
     }
 
     private static string? Single(ClaimsPrincipal token, string type)
@@ -63,6 +64,20 @@ internal static partial class CallerReader
     }
 
     private static UnauthorizedException Missing(string claim) => new($"The bearer token has no {claim} claim.");
+
+    // A code or system|code: printable, no spaces, short enough to log.
+    private static string? PurposeOfUse(HttpRequest request)
+    {
+        var value = request.Headers[Caller.PurposeOfUseHeader].ToString().Trim();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        return value.Length <= 200 && value.All(c => c > ' ' && c < 127)
+            ? value
+            : throw new BadRequestException($"The {Caller.PurposeOfUseHeader} header must be a purpose-of-use code or system|code (printable, no spaces, at most 200 characters).");
+    }
 
     private static string? BreakGlassReason(HttpRequest request)
     {

@@ -81,7 +81,7 @@ public sealed class JointClientScenario
         "member" => TestTokens.For(CallerRole.Professional, TestTokens.Organization, MemberUser, "user/*.cruds"),
         "manager" => TestTokens.For(CallerRole.ResponsibleWorker, TestTokens.Organization, ManagerUser, "user/*.cruds"),
         "stranger" or "break-glass" => TestTokens.For(CallerRole.Professional, TestTokens.Organization, StrangerUser, "user/*.cruds"),
-        "consent-org" => TestTokens.For(CallerRole.Professional, ConsentOrganization, StrangerUser, "user/*.cruds"),
+        "consent-org" or "consent-org-research" => TestTokens.For(CallerRole.Professional, ConsentOrganization, StrangerUser, "user/*.cruds"),
         "denied-org" => TestTokens.For(CallerRole.Professional, DeniedOrganization, StrangerUser, "user/*.cruds"),
         "no-scope" => TestTokens.For(CallerRole.Professional, TestTokens.Organization, MemberUser, "user/Patient.rs"),
         "compliance" => TestTokens.For(CallerRole.ComplianceOfficer, TestTokens.Organization, StrangerUser, "user/AuditEvent.rs"),
@@ -129,6 +129,7 @@ public sealed class JointClientScenario
                 },
             ],
             Class = [new Coding("https://fhirbridge.fi/fhir/CodeSystem/consent-data-class", "plan")],
+            Purpose = [new Coding(Caller.PurposeOfUseSystem, "CAREMGT")],
         },
     };
 }
