@@ -4,6 +4,7 @@ using Npgsql;
 // Usage:
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
 //                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
+//                        [--key-file key.b64 --key-id bench --issuer I --audience A --organization <controller OID>]
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
 //   FhirBridge.Bench validation --profiles profiles --results validation.jsonl
@@ -28,7 +29,13 @@ catch (ArgumentException e)
 
 static async Task<int> RunAsync(BenchOptions options)
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency })
+    HttpMessageHandler handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency };
+    if (options.Auth is { } auth)
+    {
+        handler = new BearerTokenHandler(auth.MintToken(), handler);
+    }
+
+    using var http = new HttpClient(handler)
     {
         BaseAddress = options.ServerUrl,
         Timeout = TimeSpan.FromSeconds(30),
