@@ -42,6 +42,7 @@ extraction="$work/extraction.jsonl"
 validation="$work/validation.jsonl"
 status=0
 server_count=0
+server_database=""
 
 # The bench caller and the server's trust in it: a key that lives only as long as this run.
 auth_issuer="https://bench.fhirbridge.invalid"
@@ -88,6 +89,7 @@ start_postgres() {
 # port and waits until /bench/noop answers.
 start_server() {
   local backend="$1" access_log="$2" port database
+  server_database=""
   port="$(free_port)"
   server_url="http://127.0.0.1:$port"
   server_count=$((server_count + 1))
@@ -101,7 +103,8 @@ start_server() {
   )
   if [[ $backend == postgres ]]; then
     as_postgres "$pg_bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$database"
-    env+=("FHIRBRIDGE_POSTGRES=${pg_connection/Database=fhirbridge/Database=$database}")
+    server_database="${pg_connection/Database=fhirbridge/Database=$database}"
+    env+=("FHIRBRIDGE_POSTGRES=$server_database")
   else
     mkdir -p "$work/sqlite"
     env+=("Storage__Provider=sqlite" "Storage__SqlitePath=$work/sqlite/$database.db")
@@ -132,6 +135,14 @@ bench() {
     --organization "$controller_oid" "$@" || status=1
 }
 
+# bench_server <label> <scenarios>: runs the scenarios against the running server; on PostgreSQL the tool also records
+# its database's transactions, WAL flushes and log rows.
+bench_server() {
+  local -a probe=()
+  [[ -z $server_database ]] || probe=(--postgres "$server_database")
+  bench --url "$server_url" --label "$1" --scenarios "$2" "${probe[@]}"
+}
+
 log "building Release"
 dotnet build "$repo_root/src/FhirBridge.Server" -c Release -v quiet -nologo >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; fail "building the server failed"; }
@@ -141,11 +152,11 @@ dotnet build "$repo_root/tools/bench/FhirBridge.Bench" -c Release -v quiet -nolo
 start_postgres
 for backend in $backends; do
   start_server "$backend" true
-  bench --url "$server_url" --label "$backend" --scenarios noop,create,read,search
+  bench_server "$backend" noop,create,read,search
   stop_server
   # The label suffix ", log off" pairs these with the rows above in the report's "Access log cost" section.
   start_server "$backend" false
-  bench --url "$server_url" --label "$backend, log off" --scenarios create,read,search
+  bench_server "$backend, log off" create,read,search
   stop_server
 done
 bench --postgres "$pg_connection" --label postgres --scenarios raw-insert
