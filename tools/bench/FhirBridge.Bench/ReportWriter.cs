@@ -175,29 +175,25 @@ internal static class ReportWriter
         }
 
         md.AppendLine()
-            .AppendLine("Where the time goes on PostgreSQL: the server database's activity over the measured repetitions, per successful")
-            .AppendLine("request (committed transactions from `pg_stat_database`, WAL flushes of the cluster from `pg_stat_wal`, new rows")
-            .AppendLine("in `audit_event`; backends publish statistics about once a second, so these are close, not exact).")
+            .AppendLine("What the PostgreSQL database did over the measured repetitions, per successful request: write transactions")
+            .AppendLine("(transaction ids assigned; each commits with a WAL flush), WAL bytes, and new rows in `audit_event`.")
             .AppendLine()
-            .AppendLine("| Backend | Scenario | Transactions / request on / off | WAL flushes / request on / off | Log entries / request | Log entries / s | Log entries / commit (est.) |")
+            .AppendLine("| Backend | Scenario | Write transactions / request on / off | WAL bytes / request on / off | Log entries / request | Log entries / s | Log entries / extra write transaction |")
             .AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var (on, off) in probed)
         {
             var (onDb, offDb) = (on!.Database!, off.Database!);
-            // The transactions the log adds: the group commits of read entries and the background sealer's chain updates.
-            var extra = onDb.Transactions - offDb.Transactions * (double)on.Requests / Math.Max(1, off.Requests);
-            var perCommit = extra > 0 ? Invariant($"{onDb.LogEntries / extra:F1}") : "–";
+            // The write transactions the log adds (group commits of read entries, the sealer's chain updates): the log-on
+            // count minus the log-off count scaled to the same number of requests.
+            var extra = onDb.WriteTransactions - offDb.WriteTransactions * (double)on.Requests / Math.Max(1, off.Requests);
+            var perExtra = extra >= 1 ? Invariant($"{onDb.LogEntries / extra:F1}") : "–";
             md.AppendLine(Invariant(
-                $"| {BackendOf(off.Label)} | {off.Scenario} | {PerRequest(onDb.Transactions, on)} / {PerRequest(offDb.Transactions, off)} | {PerRequest(onDb.WalFlushes, on)} / {PerRequest(offDb.WalFlushes, off)} | {PerRequest(onDb.LogEntries, on)} | {onDb.LogEntries / Math.Max(1e-9, on.Seconds):F0} | {perCommit} |"));
+                $"| {BackendOf(off.Label)} | {off.Scenario} | {PerRequest(onDb.WriteTransactions, on, "F2")} / {PerRequest(offDb.WriteTransactions, off, "F2")} | {PerRequest(onDb.WalBytes, on, "F0")} / {PerRequest(offDb.WalBytes, off, "F0")} | {PerRequest(onDb.LogEntries, on, "F2")} | {onDb.LogEntries / Math.Max(1e-9, on.Seconds):F0} | {perExtra} |"));
         }
-
-        md.AppendLine()
-            .AppendLine("Log entries / commit estimates how many entries share one extra transaction (the group commit plus the sealer's")
-            .AppendLine("chain transaction): the extra transactions are the log-on count minus the log-off count scaled to the same requests.");
     }
 
-    private static string PerRequest(long count, ScenarioResult result) =>
-        result.Requests == 0 ? "–" : Invariant($"{(double)count / result.Requests:F2}");
+    private static string PerRequest(long count, ScenarioResult result, string format) =>
+        result.Requests == 0 ? "–" : ((double)count / result.Requests).ToString(format, CultureInfo.InvariantCulture);
 
     private static void AppendWritePathNotes(StringBuilder md) =>
         md.AppendLine()
