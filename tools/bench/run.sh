@@ -136,7 +136,7 @@ bench() {
 }
 
 # bench_server <label> <scenarios>: runs the scenarios against the running server; on PostgreSQL the tool also records
-# its database's transactions, WAL flushes and log rows.
+# its database's write transactions, WAL bytes and log rows.
 bench_server() {
   local -a probe=()
   [[ -z $server_database ]] || probe=(--postgres "$server_database")

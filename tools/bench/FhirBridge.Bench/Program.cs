@@ -5,7 +5,7 @@ using Npgsql;
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
 //                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
 //                        [--key-file key.b64 --key-id bench --issuer I --audience A --organization <controller OID>]
-//                        [--postgres "<the server's database>"]: also records its transactions, WAL flushes and log rows
+//                        [--postgres "<the server's database>"]: also records its write transactions, WAL bytes and log rows
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
 //   FhirBridge.Bench validation --profiles profiles --results validation.jsonl
