@@ -11,7 +11,8 @@ internal sealed record BenchOptions(
     TimeSpan Warmup,
     int Repetitions,
     int SeedCount,
-    string ResultsPath)
+    string ResultsPath,
+    BenchAuth? Auth)
 {
     public static BenchOptions Parse(IReadOnlyDictionary<string, string> args)
     {
@@ -32,7 +33,8 @@ internal sealed record BenchOptions(
             TimeSpan.FromSeconds(PositiveInt(args, "warmup", 3)),
             PositiveInt(args, "repeat", 3),
             PositiveInt(args, "seed", 200),
-            Require(args, "results"));
+            Require(args, "results"),
+            BenchAuth.Parse(args));
     }
 
     internal static string Require(IReadOnlyDictionary<string, string> args, string name) =>

@@ -4,9 +4,11 @@ namespace FhirBridge.Bench;
 
 /// <summary>
 /// Closed-loop load: N workers each run the operation back to back (one in flight per worker) until the deadline;
-/// one warm-up phase, then <c>repetitions</c> measured phases.
+/// one warm-up phase, then <c>repetitions</c> measured phases. With a database probe, the database's activity over the
+/// measured phases is recorded too.
 /// </summary>
-internal sealed class ClosedLoopRunner(int concurrency, TimeSpan warmup, TimeSpan duration, int repetitions)
+internal sealed class ClosedLoopRunner(
+    int concurrency, TimeSpan warmup, TimeSpan duration, int repetitions, Func<CancellationToken, Task<DatabaseActivity>>? probe = null)
 {
     // A request still in flight this long after the deadline is abandoned rather than stalling the run.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
@@ -15,13 +17,15 @@ internal sealed class ClosedLoopRunner(int concurrency, TimeSpan warmup, TimeSpa
     {
         await scenario.PrepareAsync(cancellationToken);
         await RunPhaseAsync(scenario, warmup, cancellationToken);
+        var before = probe is null ? null : await probe(cancellationToken);
         var measured = new List<PhaseSamples>(repetitions);
         for (var i = 0; i < repetitions; i++)
         {
             measured.Add(await RunPhaseAsync(scenario, duration, cancellationToken));
         }
 
-        return ScenarioResult.From(label, scenario.Name, concurrency, measured);
+        var activity = before is null ? null : (await probe!(cancellationToken)).Minus(before);
+        return ScenarioResult.From(label, scenario.Name, concurrency, measured) with { Database = activity };
     }
 
     private async Task<PhaseSamples> RunPhaseAsync(IScenario scenario, TimeSpan length, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal sealed class CreateScenario(HttpClient http) : IScenario
     public async Task<bool> ExecuteAsync(CancellationToken cancellationToken)
     {
         using var response = await FhirHttp.CreatePatientAsync(http, PatientJson.NewBenchId(), cancellationToken);
-        return response.StatusCode == HttpStatusCode.Created;
+        return await FhirHttp.ExpectAsync(response, HttpStatusCode.Created, cancellationToken);
     }
 }
 
@@ -41,7 +41,7 @@ internal sealed class ReadScenario(HttpClient http, SeededPatients seeded) : ISc
     public async Task<bool> ExecuteAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"fhir/Patient/{seeded.Pick().Id}", cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK;
+        return await FhirHttp.ExpectAsync(response, HttpStatusCode.OK, cancellationToken);
     }
 }
 
@@ -55,7 +55,7 @@ internal sealed class SearchScenario(HttpClient http, SeededPatients seeded) : I
     public async Task<bool> ExecuteAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(FhirHttp.SearchByBenchIdUrl(seeded.Pick().BenchId), cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK;
+        return await FhirHttp.ExpectAsync(response, HttpStatusCode.OK, cancellationToken);
     }
 }
 
@@ -67,6 +67,18 @@ internal static class FhirHttp
             "fhir/Patient",
             new StringContent(PatientJson.Create(benchId), Encoding.UTF8, "application/fhir+json"),
             cancellationToken);
+
+    /// <summary>True for the expected status; otherwise throws with the status and the start of the body (an OperationOutcome).</summary>
+    public static async Task<bool> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == expected)
+        {
+            return true;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        throw new HttpRequestException($"answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+    }
 
     public static string SearchByBenchIdUrl(string benchId) =>
         $"fhir/Patient?identifier={Uri.EscapeDataString($"{PatientJson.BenchIdentifierSystem}|{benchId}")}";

@@ -4,6 +4,8 @@ using Npgsql;
 // Usage:
 //   FhirBridge.Bench run --scenarios noop,create,read,search --url http://127.0.0.1:8080 --label sqlite --results r.jsonl
 //                        [--concurrency 8] [--duration 5] [--warmup 3] [--repeat 3] [--seed 200]
+//                        [--key-file key.b64 --key-id bench --issuer I --audience A --organization <controller OID>]
+//                        [--postgres "<the server's database>"]: also records its write transactions, WAL bytes and log rows
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
 //   FhirBridge.Bench validation --profiles profiles --results validation.jsonl
@@ -28,7 +30,13 @@ catch (ArgumentException e)
 
 static async Task<int> RunAsync(BenchOptions options)
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency })
+    HttpMessageHandler handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency };
+    if (options.Auth is { } auth)
+    {
+        handler = new BearerTokenHandler(auth.MintToken(), handler);
+    }
+
+    using var http = new HttpClient(handler)
     {
         BaseAddress = options.ServerUrl,
         Timeout = TimeSpan.FromSeconds(30),
@@ -38,7 +46,11 @@ static async Task<int> RunAsync(BenchOptions options)
         ? NpgsqlDataSource.Create(connectionString)
         : null;
     var seeded = new SeededPatients(http, options.SeedCount);
-    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration, options.Repetitions);
+    // Against a server on PostgreSQL, --postgres names the server's database: its activity is recorded per scenario.
+    Func<CancellationToken, Task<DatabaseActivity>>? probe = dataSource is not null && options.ServerUrl is not null
+        ? ct => DatabaseActivity.ReadAsync(dataSource, ct)
+        : null;
+    var runner = new ClosedLoopRunner(options.Concurrency, options.Warmup, options.Duration, options.Repetitions, probe);
     var failed = false;
 
     foreach (var name in options.Scenarios)

@@ -5,6 +5,7 @@ namespace FhirBridge.Bench;
 /// <summary>
 /// The figures of one scenario run; one JSON line in the results file. Throughput and latencies are the medians over
 /// the measured repetitions (each repetition's own figures in <see cref="Repetitions"/>); counts are totals.
+/// <see cref="Database"/> is the server database's activity over the measured repetitions, when it was probed.
 /// </summary>
 internal sealed record ScenarioResult(
     string Label,
@@ -18,7 +19,8 @@ internal sealed record ScenarioResult(
     double P99Ms,
     double MeanMs,
     string? FirstError,
-    IReadOnlyList<RepetitionResult> Repetitions)
+    IReadOnlyList<RepetitionResult> Repetitions,
+    DatabaseActivity? Database = null)
 {
     public static ScenarioResult From(string label, string scenario, int concurrency, IReadOnlyList<PhaseSamples> phases)
     {
