@@ -74,7 +74,8 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
 
     public async Task SaveAsync(ResourceWrite write, CancellationToken cancellationToken)
     {
-        var previous = await inner.GetAsync(write.Type, write.Id, null, cancellationToken);
+        // Version 1 is a new resource (a re-created one continues its history): nothing was there before it.
+        var previous = write.Version == 1 ? null : await inner.GetAsync(write.Type, write.Id, null, cancellationToken);
         var existed = previous is { Deleted: false, Json: not null };
         var kind = write.Method == HistoryMethod.Delete ? DataAccessKind.Delete : existed ? DataAccessKind.Update : DataAccessKind.Create;
         (IReadOnlyList<string>, IReadOnlyList<LegalBasis?>) before = existed ? await RequireAsync(previous!, kind, cancellationToken) : ([], []);
