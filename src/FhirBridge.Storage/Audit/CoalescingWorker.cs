@@ -2,20 +2,23 @@ namespace FhirBridge.Storage.Audit;
 
 /// <summary>
 /// Runs one piece of background work whenever it is requested, never twice at a time: requests made while it runs
-/// coalesce into one more run. Disposing cancels the run in progress and waits for it to end.
+/// coalesce into one more run. A run starts <c>delay</c> after the request that woke the worker, so that requests made
+/// meanwhile share it. Disposing cancels the run in progress and waits for it to end.
 /// </summary>
 internal sealed class CoalescingWorker : IAsyncDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<CancellationToken, Task> _work;
+    private readonly TimeSpan _delay;
     private readonly Task _loop;
     private int _requested;
     private int _disposed;
 
-    public CoalescingWorker(Func<CancellationToken, Task> work)
+    public CoalescingWorker(Func<CancellationToken, Task> work, TimeSpan delay = default)
     {
         _work = work;
+        _delay = delay;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -48,6 +51,11 @@ internal sealed class CoalescingWorker : IAsyncDisposable
             try
             {
                 await _signal.WaitAsync(_stop.Token);
+                if (_delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_delay, _stop.Token);
+                }
+
                 Interlocked.Exchange(ref _requested, 0);
                 await _work(_stop.Token);
             }

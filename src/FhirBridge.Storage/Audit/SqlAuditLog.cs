@@ -26,10 +26,14 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
     private readonly Task _committer;
     private readonly CoalescingWorker _sealer;
 
+    private static readonly TimeSpan SealDelay = TimeSpan.FromMilliseconds(200);
+
     public SqlAuditLog(SqlTransactions transactions)
     {
         _transactions = transactions;
-        _sealer = new CoalescingWorker(ct => _transactions.RunAsync(TransactionKind.Chain, SealAsync, ct));
+        // Sealing a few times a second, not after every group commit, spares a busy log one write transaction per commit;
+        // verification and purge seal synchronously first, so they never see an unsealed tail.
+        _sealer = new CoalescingWorker(ct => _transactions.RunAsync(TransactionKind.Chain, SealAsync, ct), SealDelay);
         _committer = Task.Run(CommitLoopAsync);
     }
 
