@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -146,6 +147,7 @@ public sealed class FakeFhirSystem : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Logging.ClearProviders();
         if (_options.LogToConsole)
         {
