@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using FhirBridge.Fakes;
 using Hl7.Fhir.Rest;
 using Task = System.Threading.Tasks.Task;
@@ -11,6 +13,8 @@ namespace FhirBridge.Fakes.Tests;
 public sealed class FaultTests : FakeTestBase
 {
     private const string Probe = "fhir/metadata";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     [Fact]
     public async Task The_next_N_requests_fail_with_the_given_status_then_it_recovers()
@@ -98,7 +102,7 @@ public sealed class FaultTests : FakeTestBase
     {
         Fake.Faults.HangNext(5);
         var hanging = Http.GetAsync(Probe);
-        await WaitUntilAsync(() => Fake.Faults.Snapshot().ToString()!.Contains("hangNext = 4", StringComparison.Ordinal));
+        await WaitUntilAsync(() => Fake.Faults.Snapshot().HangNext == 4);
         Fake.Faults.FailNext(5);
         Fake.Faults.WrongContentNext(5, WrongContentKind.Html);
         Fake.Faults.Delay(TimeSpan.FromSeconds(5));
@@ -124,7 +128,7 @@ public sealed class FaultTests : FakeTestBase
         using var reset = await Http.PostAsync("_faults/reset", null);
         using var afterReset = await Http.GetAsync(Probe);
 
-        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(new FaultState(1, 500, 0, 0, WrongContentKind.Html, 0), await set.Content.ReadFromJsonAsync<FaultState>(JsonOptions));
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(HttpStatusCode.OK, setWrong.StatusCode);

@@ -30,6 +30,7 @@ public sealed class FakeFhirSystem : IAsyncDisposable
     private readonly FakeFhirSystemOptions _options;
     private readonly SemaphoreSlim _hostLock = new(1, 1);
     private WebApplication? _app;
+    private bool _disposed;
 
     private FakeFhirSystem(FakeFhirSystemOptions options)
     {
@@ -115,9 +116,9 @@ public sealed class FakeFhirSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         Faults.Reset();
         await RefuseConnectionsAsync();
-        _hostLock.Dispose();
     }
 
     private async Task ListenAsync(CancellationToken cancellationToken)
@@ -125,7 +126,8 @@ public sealed class FakeFhirSystem : IAsyncDisposable
         await _hostLock.WaitAsync(cancellationToken);
         try
         {
-            if (_app is not null)
+            // Disposed: a timed refusal from the admin endpoint may still try to listen again.
+            if (_app is not null || _disposed)
             {
                 return;
             }

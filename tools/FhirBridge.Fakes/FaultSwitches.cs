@@ -10,6 +10,9 @@ public enum WrongContentKind
     InvalidJson,
 }
 
+/// <summary>The fault switches' settings at one moment (also the admin endpoint's answer).</summary>
+public sealed record FaultState(int FailNext, int FailStatus, int HangNext, int WrongContentNext, WrongContentKind WrongContent, int DelayMs);
+
 /// <summary>What the fault switches decided for one request.</summary>
 public sealed record FaultDecision(TimeSpan Delay, bool Hang, int? FailStatus, WrongContentKind? WrongContent)
 {
@@ -129,12 +132,12 @@ public sealed class FaultSwitches
         }
     }
 
-    /// <summary>The current settings, for the admin endpoint.</summary>
-    public object Snapshot()
+    /// <summary>The current settings: the counts still to be used.</summary>
+    public FaultState Snapshot()
     {
         lock (_lock)
         {
-            return new { failNext = _failNext, failStatus = _failStatus, hangNext = _hangNext, wrongContentNext = _wrongContentNext, wrongContent = _wrongContent.ToString(), delayMs = (int)_delay.TotalMilliseconds };
+            return new FaultState(_failNext, _failStatus, _hangNext, _wrongContentNext, _wrongContent, (int)_delay.TotalMilliseconds);
         }
     }
 }
