@@ -153,7 +153,10 @@ public sealed class FakeFhirSystem : IAsyncDisposable
         builder.Logging.ClearProviders();
         if (_options.LogToConsole)
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            // One line per request; the rest of ASP.NET Core's information messages are noise here.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information);
         }
 
         var app = builder.Build();
