@@ -91,11 +91,12 @@ public sealed class FakeFhirSystem : IAsyncDisposable
         await _hostLock.WaitAsync();
         try
         {
+            // Not listening only once the listener is closed.
             if (_app is { } app)
             {
-                _app = null;
                 await app.StopAsync();
                 await app.DisposeAsync();
+                _app = null;
             }
         }
         finally
