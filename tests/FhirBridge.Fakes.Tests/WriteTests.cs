@@ -117,6 +117,22 @@ public sealed class WriteTests : FakeTestBase
     }
 
     [Fact]
+    public async Task Parallel_conditional_updates_of_one_identifier_create_one_resource_and_keep_the_highest_version()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(1, 20).Select(async version =>
+        {
+            using var response = await PutByIdentifierAsync(Plan("plan-p", version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return response.StatusCode;
+        }));
+
+        var stored = Assert.Single(Fake.Store.Find("CarePlan", _ => true));
+        Assert.Equal("20", stored.Meta?.VersionId);
+        Assert.Single(statuses, s => s == HttpStatusCode.Created);
+        Assert.Single(Fake.Received, r => r.Outcome == WriteOutcome.Created);
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict }));
+    }
+
+    [Fact]
     public async Task Waiting_for_deliveries_returns_when_they_have_arrived_in_order()
     {
         var waiting = Fake.WaitForDeliveriesAsync(3, TimeSpan.FromSeconds(10));

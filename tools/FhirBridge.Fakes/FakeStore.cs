@@ -25,7 +25,7 @@ public sealed class FakeStore
 
     public FakeStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
 
-    /// <summary>Every write received over HTTP, in arrival order, including retries and rejected ones.</summary>
+    /// <summary>Every write received over HTTP that the store decided on, in arrival order: retries and stale or If-Match rejections too.</summary>
     public IReadOnlyList<ReceivedVersion> Received
     {
         get
