@@ -14,6 +14,7 @@ public sealed class ConceptMapSet
 {
     private const string Prefix = "mappings/";
     private static readonly Lazy<IReadOnlyList<(string Name, string Json)>> EmbeddedFiles = new(ReadEmbedded);
+    private static readonly Lazy<ConceptMapSet> LazyEmbedded = new(() => Load([]));
 
     private ConceptMapSet(IReadOnlyList<ConceptMap> maps) => Maps = maps;
 
@@ -21,7 +22,7 @@ public sealed class ConceptMapSet
     public IReadOnlyList<ConceptMap> Maps { get; }
 
     /// <summary>The embedded maps only.</summary>
-    public static ConceptMapSet Embedded => Load([]);
+    public static ConceptMapSet Embedded => LazyEmbedded.Value;
 
     /// <summary>
     /// The embedded maps plus the ConceptMap JSON files in <paramref name="paths"/> (folders are read recursively, *.json only);

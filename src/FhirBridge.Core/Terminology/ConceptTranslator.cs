@@ -10,9 +10,6 @@ namespace FhirBridge.Core.Terminology;
 /// </summary>
 public sealed class ConceptTranslator(ConceptMapSet maps)
 {
-    /// <summary>The loaded maps.</summary>
-    public ConceptMapSet Maps => maps;
-
     /// <summary>Translates the request's codings; 404 for an unknown map, 400 when the map id and url disagree.</summary>
     public Translation Translate(TranslateRequest request)
     {

@@ -16,7 +16,7 @@ public sealed record TranslateRequest(
     string? Target = null,
     string? TargetSystem = null)
 {
-    private static readonly HashSet<string> UriParameters = ["url", "conceptMapVersion", "system", "version", "code", "source", "target", "targetsystem", "reverse"];
+    private static readonly HashSet<string> ScalarParameters = ["url", "conceptMapVersion", "system", "version", "code", "source", "target", "targetsystem", "reverse"];
 
     /// <summary>From the query string of a GET (a coding as <c>system|code</c>); 400 on missing, unknown or contradictory input.</summary>
     public static TranslateRequest FromQuery(IReadOnlyList<KeyValuePair<string, string>> query, string? mapId)
@@ -28,7 +28,7 @@ public sealed record TranslateRequest(
             {
                 "coding" => ParseToken(value),
                 "codeableConcept" => throw new BadRequestException("codeableConcept can only be given in a POSTed Parameters resource.", name),
-                _ when UriParameters.Contains(name) => value,
+                _ when ScalarParameters.Contains(name) => value,
                 _ => throw Unknown(name),
             };
             Add(values, name, parsed);
@@ -48,8 +48,8 @@ public sealed record TranslateRequest(
             {
                 ("coding", Coding coding) => coding,
                 ("codeableConcept", CodeableConcept concept) => concept,
-                (_, PrimitiveType value) when UriParameters.Contains(name) && value.ToString() is { Length: > 0 } text => text,
-                _ when UriParameters.Contains(name) || name is "coding" or "codeableConcept" =>
+                (_, PrimitiveType value) when ScalarParameters.Contains(name) && value.ToString() is { Length: > 0 } text => text,
+                _ when ScalarParameters.Contains(name) || name is "coding" or "codeableConcept" =>
                     throw new BadRequestException($"The parameter '{name}' has no value of the right type.", name),
                 _ => throw Unknown(name),
             };
