@@ -1,3 +1,4 @@
+using FhirBridge.Core.Terminology;
 using FhirBridge.Core.Validation;
 using FhirBridge.Server.Composition;
 using FhirBridge.Server.Configuration;
@@ -17,8 +18,9 @@ builder.Services.AddFhirSwagger();
 
 var app = builder.Build();
 
-// Loads the validation packages and compiles the must-conform rules now, so configuration mistakes stop the start.
+// Loads the validation packages and the mappings and compiles the must-conform rules now, so configuration mistakes stop the start.
 app.Services.GetRequiredService<ConformanceGate>();
+app.Services.GetRequiredService<ConceptMapSet>();
 if (!app.Services.GetRequiredService<IOptions<AccessLogOptions>>().Value.Enabled)
 {
     app.Logger.LogWarning("AccessLog:Enabled is false: no access or disclosure log entries are written. 703/2023 requires them; use this only to benchmark.");

@@ -23,7 +23,7 @@ public abstract partial class FhirApiTests
         Assert.Equal(
             [CapabilityStatement.SystemRestfulInteraction.Transaction, CapabilityStatement.SystemRestfulInteraction.Batch, CapabilityStatement.SystemRestfulInteraction.HistorySystem],
             rest.Interaction.Select(i => i.Code!.Value));
-        Assert.Equal([.. ServedTypes.All, "StructureDefinition", "ValueSet", "CodeSystem"], rest.Resource.Select(r => r.Type));
+        Assert.Equal([.. ServedTypes.All, "StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap"], rest.Resource.Select(r => r.Type));
 
         var patient = rest.Resource.Single(r => r.Type == "Patient");
         Assert.Equal(

@@ -37,6 +37,7 @@ internal static class FhirBridgeServices
         services.AddSingleton<ISearchQueryParser>(sp => new SearchQueryParser(
             sp.GetRequiredService<ISearchParameterRegistry>(), sp.GetRequiredService<PageSizes>()));
         services.AddFhirBridgeValidation();
+        services.AddFhirBridgeMappings();
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
         services.AddScoped<IResourceService>(sp => new ResourceService(

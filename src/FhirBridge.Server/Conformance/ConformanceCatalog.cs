@@ -1,20 +1,21 @@
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Terminology;
 using FhirBridge.Core.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Server.Conformance;
 
-/// <summary>The loaded StructureDefinitions, ValueSets and CodeSystems, served read-only by id and searchable by url and name.</summary>
-internal sealed class ConformanceCatalog(ProfileValidator validator)
+/// <summary>The loaded StructureDefinitions, ValueSets, CodeSystems and ConceptMaps, served read-only by id and searchable by url and name.</summary>
+internal sealed class ConformanceCatalog(ProfileValidator validator, ConceptMapSet maps)
 {
     /// <summary>The conformance resource types the server publishes.</summary>
-    public static IReadOnlyList<string> Types { get; } = ["StructureDefinition", "ValueSet", "CodeSystem"];
+    public static IReadOnlyList<string> Types { get; } = ["StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap"];
 
     /// <summary>The search parameters of <see cref="Search"/>.</summary>
     public static IReadOnlyList<string> SearchParameters { get; } = ["_id", "url", "name", "version"];
 
     private readonly Lazy<ILookup<string, Resource>> _byType = new(() =>
-        validator.Source.Resources.Where(r => !string.IsNullOrEmpty(r.Id)).ToLookup(r => r.TypeName));
+        validator.Source.Resources.Concat(maps.Maps).Where(r => !string.IsNullOrEmpty(r.Id)).ToLookup(r => r.TypeName));
 
     /// <summary>The resource of <paramref name="type"/> with <paramref name="id"/>; the first loaded wins.</summary>
     public Resource Read(string type, string id) =>

@@ -1,4 +1,5 @@
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Terminology;
 using FhirBridge.Core.Validation;
 using FhirBridge.Server.Conformance;
 using FhirBridge.Server.Http;
@@ -38,6 +39,26 @@ internal static class ConformanceHandlers
 
     public static IResult Lookup(HttpContext http, TerminologyService terminology) =>
         FhirResults.Ok(terminology.Lookup(Required(http, "system"), Required(http, "code")));
+
+    public static IResult Translate(HttpContext http, ConceptTranslator translator) => TranslateWith(http, translator, null);
+
+    public static IResult TranslateInstance(string id, HttpContext http, ConceptTranslator translator) => TranslateWith(http, translator, id);
+
+    public static Task<IResult> TranslatePostAsync(HttpContext http, ConceptTranslator translator, FhirRequestReader reader, CancellationToken ct) =>
+        TranslatePostWithAsync(http, translator, reader, null, ct);
+
+    public static Task<IResult> TranslateInstancePostAsync(string id, HttpContext http, ConceptTranslator translator, FhirRequestReader reader, CancellationToken ct) =>
+        TranslatePostWithAsync(http, translator, reader, id, ct);
+
+    private static IResult TranslateWith(HttpContext http, ConceptTranslator translator, string? id) =>
+        FhirResults.Ok(translator.Translate(TranslateRequest.FromQuery(QueryParameters.Of(http.Request), id)).ToParameters());
+
+    private static async Task<IResult> TranslatePostWithAsync(HttpContext http, ConceptTranslator translator, FhirRequestReader reader, string? id, CancellationToken ct)
+    {
+        var body = await reader.ReadResourceAsync(http.Request, ct);
+        var parameters = body as Parameters ?? throw new BadRequestException($"$translate takes a Parameters resource, not a {body.TypeName}.");
+        return FhirResults.Ok(translator.Translate(TranslateRequest.FromParameters(parameters, id)).ToParameters());
+    }
 
     public static IResult ReadOnly(string type) =>
         throw new MethodNotAllowedException($"{type} resources are read-only here: they come from the loaded conformance packages.");

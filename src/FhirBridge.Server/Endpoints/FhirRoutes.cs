@@ -38,6 +38,7 @@ internal static class FhirRoutes
     private const string Instance = TypePath + "/{id}";
 
     private static readonly FhirOperation Validate = new("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+    private static readonly FhirOperation Translate = new("translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate");
 
     public static IReadOnlyList<FhirRoute> All { get; } =
     [
@@ -77,6 +78,15 @@ internal static class FhirRoutes
             Operation: new("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"), Type: "ValueSet"),
         new("GET", "/CodeSystem/$lookup", ConformanceHandlers.Lookup, "Look up a code of a loaded CodeSystem (?system=&code=)",
             Operation: new("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"), Type: "CodeSystem"),
+        new("GET", "/ConceptMap/$translate", ConformanceHandlers.Translate,
+            "Translate a code with the loaded ConceptMaps (?url=&system=&code= or coding=system|code; source=, target=, targetsystem=)",
+            Operation: Translate, Type: "ConceptMap"),
+        new("POST", "/ConceptMap/$translate", ConformanceHandlers.TranslatePostAsync,
+            "Translate a code, coding or codeableConcept with the loaded ConceptMaps (body: Parameters)", TakesResource: true, Operation: Translate, Type: "ConceptMap"),
+        new("GET", "/ConceptMap/{id}/$translate", ConformanceHandlers.TranslateInstance,
+            "Translate a code with one loaded ConceptMap", Operation: Translate, Type: "ConceptMap"),
+        new("POST", "/ConceptMap/{id}/$translate", ConformanceHandlers.TranslateInstancePostAsync,
+            "Translate with one loaded ConceptMap (body: Parameters)", TakesResource: true, Operation: Translate, Type: "ConceptMap"),
     ];
 
     /// <summary>The interactions on every served type.</summary>
