@@ -158,6 +158,28 @@ public abstract partial class FhirApiTests
         Assert.Empty(found.Entry);
     }
 
+    // The write's validation looks up its references (the new client, the episode) in the store's own view: a profiled
+    // team that names its writer establishes the care relationship instead of being refused for want of one.
+    [Fact]
+    public async Task Professional_CreatesAJointCareTeamNamingThemselves_ForANewClient_AndThenReadsIt()
+    {
+        var scenario = await JointClientScenario.CreateAsync(Client);
+        using var member = Factory.CreateClient(scenario.Token("member"));
+        using var created = await member.PostAsync("/fhir/Patient", FhirTest.Json(FhirTest.Patient("Uusiasiakas")));
+        var patient = await FhirTest.ReadAsync<Patient>(created);
+        var team = ProfileExamples.Load<CareTeam>("CareTeam-omatiimi-1");
+        team.Id = null;
+        team.Subject = new ResourceReference($"Patient/{patient.Id}");
+        team.Participant[0].Member = new ResourceReference(scenario.MemberRole);
+
+        using var response = await member.PostAsync("/fhir/CareTeam", FhirTest.Json(team));
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var stored = await FhirTest.ReadAsync<CareTeam>(response);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/fhir/CareTeam/{stored.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/fhir/Patient/{patient.Id}")).StatusCode);
+    }
+
     [Fact]
     public async Task BreakGlass_IsRefused_WhenTheServerDoesNotAllowIt()
     {

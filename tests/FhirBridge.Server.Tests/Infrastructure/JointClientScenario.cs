@@ -30,6 +30,9 @@ public sealed class JointClientScenario
     /// <summary>The team member's Practitioner (directory data).</summary>
     public string PractitionerId { get; private set; } = "";
 
+    /// <summary>The team member's PractitionerRole, "PractitionerRole/id".</summary>
+    public string MemberRole { get; private set; } = "";
+
     public string MemberUser { get; } = $"{TerhikkiSystem}|9{Random.Shared.Next(10_000_000, 99_999_999)}";
 
     public string ManagerUser { get; } = $"{TerhikkiSystem}|9{Random.Shared.Next(10_000_000, 99_999_999)}";
@@ -45,6 +48,7 @@ public sealed class JointClientScenario
         var subject = new ResourceReference($"Patient/{patient.Id}");
         var (practitioner, member) = await RoleOfAsync(system, scenario.MemberUser);
         scenario.PractitionerId = practitioner;
+        scenario.MemberRole = member;
         var (_, manager) = await RoleOfAsync(system, scenario.ManagerUser);
         var team = await system.CreateAsync(new CareTeam
         {
