@@ -21,16 +21,24 @@ internal static class AuditRows
     private const int RowsPerStatement = 200;
 
     /// <summary>Inserts <paramref name="entries"/> unsealed in the given transaction.</summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    /// <summary>Inserts entries unsealed, or — with <paramref name="links"/>, one per entry — already chained.</summary>
+    public static async Task InsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken, IReadOnlyList<ChainLink>? links = null)
     {
-        foreach (var chunk in entries.Chunk(RowsPerStatement))
+        var columns = links is null ? Columns : Columns + ", chain_pos, prev_hash, hash";
+        for (var start = 0; start < entries.Count; start += RowsPerStatement)
         {
-            var sql = new SqlText().Append("INSERT INTO audit_event (").Append(Columns).Append(") VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
+            var sql = new SqlText().Append("INSERT INTO audit_event (").Append(columns).Append(") VALUES ");
+            for (var i = start; i < Math.Min(entries.Count, start + RowsPerStatement); i++)
             {
-                var e = chunk[i];
-                sql.Append(i == 0 ? string.Empty : ", ").AppendList<object?>(
-                    [e.Id, e.Recorded.UtcTicks, KindText(e.Kind), e.Action, e.Outcome, e.PatientId, e.User, e.Organization, e.LegalBasis, e.BreakGlass, e.Json]);
+                var e = entries[i];
+                List<object?> values = [e.Id, e.Recorded.UtcTicks, KindText(e.Kind), e.Action, e.Outcome, e.PatientId, e.User, e.Organization, e.LegalBasis, e.BreakGlass, e.Json];
+                if (links is not null)
+                {
+                    values.AddRange([links[i].Position, links[i].Previous, links[i].Hash]);
+                }
+
+                sql.Append(i == start ? string.Empty : ", ").AppendList(values);
             }
 
             await using var command = sql.CreateCommand(connection, transaction);
@@ -60,4 +68,7 @@ internal static class AuditRows
             previousHash + "\n" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n" + json)));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>An entry's place in the hash chain.</summary>
+    public sealed record ChainLink(long Position, string Previous, string Hash);
 }

@@ -108,11 +108,10 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             {
                 await SealAsync(connection, transaction, ct);
                 var count = await DeletePrefixAsync(connection, transaction, recordedBefore.UtcTicks, ct);
-                await AuditRows.InsertAsync(connection, transaction, [purgeEntry(count)], ct);
+                await InsertChainedAsync(connection, transaction, [purgeEntry(count)], ct);
                 return count;
             },
             cancellationToken);
-        RequestSeal();
         return deleted;
     }
 
@@ -160,10 +159,10 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
         try
         {
             await _transactions.RunAsync(
-                TransactionKind.Write,
+                TransactionKind.Chain,
                 async (connection, transaction, ct) =>
                 {
-                    await AuditRows.InsertAsync(connection, transaction, [.. batch.SelectMany(p => p.Entries)], ct);
+                    await InsertChainedAsync(connection, transaction, [.. batch.SelectMany(p => p.Entries)], ct);
                     return true;
                 },
                 CancellationToken.None);
@@ -183,7 +182,6 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             pending.Done.TrySetResult();
         }
 
-        RequestSeal();
         return true;
     }
 
@@ -217,12 +215,37 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
 
         if (sealedCount > 0)
         {
-            var head = new SqlText().Append("UPDATE audit_chain SET head_pos = ").AppendParam(position).Append(", head_hash = ").AppendParam(hash);
-            await ExecuteAsync(head, connection, transaction, cancellationToken);
+            await MoveHeadAsync(connection, transaction, position, hash, cancellationToken);
         }
 
         return sealedCount;
     }
+
+    /// <summary>
+    /// Inserts entries already chained (under the chain lock): first seals what writes of data left unsealed, then gives
+    /// each new entry the next position — one transaction and one row version per entry, no later sealing.
+    /// </summary>
+    private static async Task InsertChainedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        await SealAsync(connection, transaction, cancellationToken);
+        var (position, hash) = (await ReadChainAsync(connection, transaction, cancellationToken)).Head;
+        var links = new List<AuditRows.ChainLink>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var previous = hash;
+            position++;
+            hash = AuditRows.Hash(previous, position, entry.Json);
+            links.Add(new AuditRows.ChainLink(position, previous, hash));
+        }
+
+        await AuditRows.InsertAsync(connection, transaction, entries, cancellationToken, links);
+        await MoveHeadAsync(connection, transaction, position, hash, cancellationToken);
+    }
+
+    private static Task<int> MoveHeadAsync(DbConnection connection, DbTransaction transaction, long position, string hash, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            new SqlText().Append("UPDATE audit_chain SET head_pos = ").AppendParam(position).Append(", head_hash = ").AppendParam(hash),
+            connection, transaction, cancellationToken);
 
     /// <summary>Deletes the sealed chain prefix recorded before the cutoff and moves the anchor to its last entry.</summary>
     private static async Task<int> DeletePrefixAsync(DbConnection connection, DbTransaction transaction, long beforeTicks, CancellationToken cancellationToken)
