@@ -47,6 +47,10 @@ public abstract partial class FhirApiTests
         Assert.Contains("/fhir/{type}/{id}/_history/{vid}", document, StringComparison.Ordinal);
         Assert.Contains("application/fhir+json", document, StringComparison.Ordinal);
         Assert.Contains("A FHIR R4 resource", document, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        var bearer = json.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal(("http", "bearer"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString()));
+        Assert.True(json.RootElement.GetProperty("security")[0].TryGetProperty("Bearer", out _));
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 }

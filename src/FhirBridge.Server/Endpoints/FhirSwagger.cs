@@ -8,6 +8,8 @@ internal sealed class FhirResourceBody;
 /// <summary>The Swagger document of the FHIR endpoints (UI at /swagger).</summary>
 internal static class FhirSwagger
 {
+    private const string BearerScheme = "Bearer";
+
     public static IServiceCollection AddFhirSwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -24,6 +26,18 @@ internal static class FhirSwagger
                 Type = JsonSchemaType.Object,
                 Description = "A FHIR R4 resource, e.g. {\"resourceType\":\"Patient\", ...}.",
                 AdditionalPropertiesAllowed = true,
+            });
+            // Every /fhir route but metadata needs a bearer token: the UI's Authorize button sends it.
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT from your identity provider, or for local use: dotnet run --project src/FhirBridge.Cli -- token --role ... --org ...",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
             });
         });
         return services;
