@@ -1,4 +1,4 @@
-using System.Text.Json;
+using FhirBridge.Core.Fhir;
 
 namespace FhirBridge.Cli;
 
@@ -35,26 +35,11 @@ public static class ResourceFiles
     public static bool IsJson(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The resourceType of a JSON file, or null when the file is not a JSON object naming one.</summary>
-    public static string? ResourceTypeOf(string json) => Inspect(json).ResourceType;
+    public static string? ResourceTypeOf(string json) => FhirSerializer.PeekResourceType(json).ResourceType;
 
     // In a folder, JSON that is no FHIR resource (package.json, .index.json, expected-outcomes.json) is not meant for
     // validation; a malformed file still is, so its errors get reported.
-    private static bool HasResourceType(string file) => Inspect(Read(file)) is { ResourceType: not null } or { WellFormed: false };
-
-    private static (bool WellFormed, string? ResourceType) Inspect(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            return (true, root.ValueKind == JsonValueKind.Object && root.TryGetProperty("resourceType", out var type)
-                && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
-        }
-        catch (JsonException)
-        {
-            return (false, null);
-        }
-    }
+    private static bool HasResourceType(string file) => FhirSerializer.PeekResourceType(Read(file)) is { ResourceType: not null } or { WellFormed: false };
 
     /// <summary>The text of a file; an unreadable file is a usage error naming it.</summary>
     public static string Read(string file)

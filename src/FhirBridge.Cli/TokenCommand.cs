@@ -1,4 +1,5 @@
 using System.Globalization;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Security;
 
 namespace FhirBridge.Cli;
@@ -101,7 +102,7 @@ public sealed class TokenCommand : ICommand
         }
 
         var orgText = arguments.Single(OrgOption) ?? throw new UsageException($"--{OrgOption} is required.");
-        var org = CallerToken.NormalizeOrganization(orgText) ?? throw new UsageException($"--{OrgOption} '{orgText}' is not an OID.");
+        var org = Oids.Normalize(orgText) ?? throw new UsageException($"--{OrgOption} '{orgText}' is not an OID.");
         var user = arguments.Single(UserOption);
         if (user is null && role.IsClinical())
         {

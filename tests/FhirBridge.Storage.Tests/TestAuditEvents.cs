@@ -1,4 +1,5 @@
 using FhirBridge.Core.Audit;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Security;
 using Hl7.Fhir.Model;
 
@@ -47,7 +48,7 @@ internal static class TestAuditEvents
             auditEvent.Agent.Add(Agent("user", new Identifier(UserSystem, user), requestor: true));
         }
 
-        auditEvent.Agent.Add(Agent(disclosure ? "recipient" : "user-organization", new Identifier { System = AuditEntries.OidPrefix + organization }, requestor: false));
+        auditEvent.Agent.Add(Agent(disclosure ? "recipient" : "user-organization", new Identifier { System = Oids.UrnPrefix + organization }, requestor: false));
         if (patient is not null)
         {
             auditEvent.Entity.Add(new AuditEvent.EntityComponent

@@ -10,7 +10,6 @@ public static class AuditEntries
     public const string AgentTypeSystem = "https://fhirbridge.fi/fhir/CodeSystem/audit-agent-type";
     public const string ObjectRoleSystem = "http://terminology.hl7.org/CodeSystem/object-role";
     public const string DisclosureTypeCode = "110106";
-    public const string OidPrefix = "urn:oid:";
 
     /// <summary>Serializes <paramref name="auditEvent"/> to its canonical (compact) JSON and derives the columns from it.</summary>
     public static AuditEntry From(AuditEvent auditEvent) => From(auditEvent, FhirSerializer.ToJson(auditEvent));
@@ -30,22 +29,10 @@ public static class AuditEntries
             OutcomeCode(auditEvent.Outcome),
             PatientId(auditEvent),
             Agent(auditEvent, "user")?.Who?.Identifier is { } user ? $"{user.System}|{user.Value}" : null,
-            Agent(auditEvent, organizationAgent)?.Who?.Identifier is { } organization ? BareOid(organization) : null,
+            Agent(auditEvent, organizationAgent)?.Who?.Identifier is { } organization ? Oids.Of(organization) : null,
             basis,
             basis == LegalBasis.BreakGlassCode,
             json);
-    }
-
-    /// <summary>The OID an organisation identifier carries: system urn:oid:X without a value, or a value urn:oid:X / X.</summary>
-    public static string? BareOid(Identifier identifier)
-    {
-        ArgumentNullException.ThrowIfNull(identifier);
-        if (!string.IsNullOrEmpty(identifier.Value))
-        {
-            return identifier.Value.StartsWith(OidPrefix, StringComparison.Ordinal) ? identifier.Value[OidPrefix.Length..] : identifier.Value;
-        }
-
-        return identifier.System?.StartsWith(OidPrefix, StringComparison.Ordinal) == true ? identifier.System[OidPrefix.Length..] : null;
     }
 
     private static AuditEvent.AgentComponent? Agent(AuditEvent auditEvent, string type) =>
@@ -54,7 +41,7 @@ public static class AuditEntries
     private static string? PatientId(AuditEvent auditEvent)
     {
         var reference = auditEvent.Entity.FirstOrDefault(e => e.Role?.System == ObjectRoleSystem && e.Role.Code == "1")?.What?.Reference;
-        return reference?.StartsWith("Patient/", StringComparison.Ordinal) == true ? reference["Patient/".Length..] : null;
+        return PatientCompartment.PatientId(reference);
     }
 
     private static string ActionCode(AuditEvent.AuditEventAction? action) => action switch

@@ -1,4 +1,5 @@
 using System.Text;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Security;
 using Hl7.Fhir.Model;
 
@@ -186,7 +187,7 @@ public sealed class AuditEventFactory(AccessLogSettings settings, TimeProvider t
     private static AuditEvent.AgentComponent OrganizationAgent(string type, string oid, string? name) => new()
     {
         Type = AgentType(type),
-        Who = new ResourceReference { Identifier = new Identifier { System = AuditEntries.OidPrefix + oid }, Display = name },
+        Who = new ResourceReference { Identifier = new Identifier { System = Oids.UrnPrefix + oid }, Display = name },
         Requestor = false,
     };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
 
 namespace FhirBridge.Core.Audit;
@@ -32,7 +33,7 @@ public static class AuditSearch
             {
                 "patient" => query with { PatientId = ReferenceId(value, "Patient", name) },
                 "agent" => query with { User = value },
-                "organization" => query with { Organization = value.StartsWith(AuditEntries.OidPrefix, StringComparison.Ordinal) ? value[AuditEntries.OidPrefix.Length..] : value },
+                "organization" => query with { Organization = Oids.Bare(value) },
                 "date" => WithDate(query, value),
                 "type" => query with { Kind = Kind(value) },
                 "action" => query with { Action = OneOf(value, name, "C", "R", "U", "D", "E") },
@@ -53,29 +54,36 @@ public static class AuditSearch
     /// <summary>The id of "Type/id" or a bare id.</summary>
     public static string ReferenceId(string value, string type, string parameter)
     {
-        var id = value.StartsWith(type + "/", StringComparison.Ordinal) ? value[(type.Length + 1)..] : value;
-        return id.Length > 0 && !id.Contains('/', StringComparison.Ordinal)
-            ? id
+        if (ReferenceText.TryParseRelative(value, out var referenced, out var id) && referenced == type)
+        {
+            return id;
+        }
+
+        return ReferenceText.IsValidId(value)
+            ? value
             : throw new BadRequestException($"Parameter '{parameter}' takes {type}/id or an id, not '{value}'.", parameter);
     }
 
     private static AuditQuery WithDate(AuditQuery query, string value)
     {
-        var prefix = value.Length > 2 && char.IsLetter(value[0]) ? value[..2] : "eq";
-        var text = prefix == "eq" && !value.StartsWith("eq", StringComparison.Ordinal) ? value : value[2..];
-        if (!FhirDateRange.TryParse(text, out var start, out var end))
+        DateValue date;
+        try
+        {
+            date = SearchValueParser.Date(value);
+        }
+        catch (SearchParameterException)
         {
             throw new BadRequestException($"Parameter 'date' needs a FHIR date or dateTime, not '{value}'.", "date");
         }
 
-        return prefix switch
+        return date.Prefix switch
         {
-            "eq" => query with { RecordedFrom = start, RecordedTo = end },
-            "ge" => query with { RecordedFrom = start },
-            "gt" => query with { RecordedFrom = end },
-            "le" => query with { RecordedTo = end },
-            "lt" => query with { RecordedTo = start },
-            _ => throw new BadRequestException($"Parameter 'date' supports the prefixes eq, ge, gt, le and lt, not '{prefix}'.", "date"),
+            SearchPrefix.Eq => query with { RecordedFrom = date.Start, RecordedTo = date.End },
+            SearchPrefix.Ge => query with { RecordedFrom = date.Start },
+            SearchPrefix.Gt => query with { RecordedFrom = date.End },
+            SearchPrefix.Le => query with { RecordedTo = date.End },
+            SearchPrefix.Lt => query with { RecordedTo = date.Start },
+            _ => throw new BadRequestException($"Parameter 'date' supports the prefixes eq, ge, gt, le and lt, not '{value[..2]}'.", "date"),
         };
     }
 

@@ -86,6 +86,25 @@ public static class FhirSerializer
     public static string Serialize(Resource resource, bool xml, bool pretty = false) =>
         xml ? ToXml(resource, pretty) : ToJson(resource, pretty);
 
+    /// <summary>
+    /// Looks at JSON without parsing it as FHIR: whether it is well-formed, and the resourceType it names (null when it is
+    /// not an object with a string resourceType) — to tell resources from package.json and other files cheaply.
+    /// </summary>
+    public static (bool WellFormed, string? ResourceType) PeekResourceType(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            return (true, root.ValueKind == JsonValueKind.Object && root.TryGetProperty("resourceType", out var type)
+                && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return (false, null);
+        }
+    }
+
     private static IReadOnlyList<OperationOutcome.IssueComponent> ToIssues(DeserializationFailedException e)
     {
         var issues = e.Exceptions

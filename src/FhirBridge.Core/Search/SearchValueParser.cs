@@ -43,7 +43,7 @@ internal static class SearchValueParser
         return new TokenValue(SearchEscaping.Unescape(parts[0]), parts[1].Length == 0 ? null : SearchEscaping.Unescape(parts[1]));
     }
 
-    private static DateValue Date(string raw)
+    internal static DateValue Date(string raw)
     {
         var (prefix, text) = SplitPrefix(raw);
 

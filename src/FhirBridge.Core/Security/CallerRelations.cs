@@ -189,7 +189,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
             return false;
         }
 
-        if (actor.Identifier is { } identifier && AuditEntries.BareOid(identifier) == caller.Organization)
+        if (actor.Identifier is { } identifier && Oids.Of(identifier) == caller.Organization)
         {
             return true;
         }
@@ -231,16 +231,16 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
     {
         var organizations = await AllAsync<Organization>("Organization", cancellationToken, ("identifier", OidTokens()));
         return organizations
-            .Where(o => o.Identifier.Any(i => AuditEntries.BareOid(i) == caller.Organization))
+            .Where(o => o.Identifier.Any(i => Oids.Of(i) == caller.Organization))
             .Select(o => o.Id!)
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    // The forms AuditEntries.BareOid reads: system urn:oid:X without a value, or a value urn:oid:X or X.
+    // The forms Oids.Of reads: system urn:oid:X without a value, or a value urn:oid:X or X.
     private string OidTokens()
     {
         var oid = Escape(caller.Organization);
-        return $"{AuditEntries.OidPrefix}{oid}|,{Escape(AuditEntries.OidPrefix)}{oid},{oid}";
+        return $"{Oids.UrnPrefix}{oid}|,{Escape(Oids.UrnPrefix)}{oid},{oid}";
     }
 
     private bool Covers(Period? period)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -11,7 +10,7 @@ namespace FhirBridge.Core.Security;
 /// <param name="Scope">Space-separated SMART scopes; null for the role's <see cref="DefaultScope"/>.</param>
 /// <param name="Name">A display name.</param>
 /// <param name="ClientId">The client application.</param>
-public sealed partial record CallerToken(
+public sealed record CallerToken(
     CallerRole Role,
     string Organization,
     string? User = null,
@@ -19,8 +18,6 @@ public sealed partial record CallerToken(
     string? Name = null,
     string? ClientId = null)
 {
-    private const string OidPrefix = "urn:oid:";
-
     /// <summary>The scope a role gets when none is asked for.</summary>
     public static string DefaultScope(CallerRole role) => role switch
     {
@@ -28,18 +25,6 @@ public sealed partial record CallerToken(
         CallerRole.ComplianceOfficer => "user/AuditEvent.rs",
         _ => "user/*.cruds",
     };
-
-    /// <summary>The bare OID of an organisation claim (a "urn:oid:" prefix is stripped), or null when it is not an OID.</summary>
-    public static string? NormalizeOrganization(string? organization)
-    {
-        var oid = organization?.Trim() ?? "";
-        if (oid.StartsWith(OidPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            oid = oid[OidPrefix.Length..];
-        }
-
-        return OidPattern().IsMatch(oid) ? oid : null;
-    }
 
     /// <summary>True for a "system|value" identifier with both parts present.</summary>
     public static bool IsUserIdentifier(string? user) =>
@@ -90,7 +75,4 @@ public sealed partial record CallerToken(
             claims[name] = value;
         }
     }
-
-    [GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$")]
-    private static partial Regex OidPattern();
 }

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text.Json;
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Fhir;
 using Hl7.Fhir.Model;
@@ -76,19 +75,6 @@ internal sealed class ConformanceFileReader
     }
 
     // package.json, .index.json, examples and other files are not conformance resources: look before parsing.
-    private static bool IsWantedResource(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("resourceType", out var type)
-                && type.ValueKind == JsonValueKind.String
-                && WantedTypes.Contains(type.GetString()!);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsWantedResource(string json) =>
+        FhirSerializer.PeekResourceType(json).ResourceType is { } type && WantedTypes.Contains(type);
 }

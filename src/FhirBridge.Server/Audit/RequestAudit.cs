@@ -27,25 +27,26 @@ internal sealed class RequestAudit(AccessTrail trail)
         foreach (var access in attempt)
         {
             _logged.Add(access);
+            LoggedWrites = true;
         }
 
         var writes = attempt.Where(a => a.Kind != DataAccessKind.Read).ToList();
-        return [.. (writes.Count > 0 ? writes : attempt).SelectMany(Logged)];
+        return [.. (writes.Count > 0 ? writes : attempt).Select(Logged)];
     }
 
     /// <summary>What the request read and no write attempt has logged yet, plus what handlers reported.</summary>
     public IReadOnlyList<LoggedData> TakeReads() =>
-        [.. trail.Accesses.Where(a => _logged.Add(a)).SelectMany(Logged), .. _reported];
+        [.. trail.Accesses.Where(a => _logged.Add(a)).Select(Logged), .. _reported];
 
     /// <summary>True when some write attempt's entries went into its own transaction.</summary>
-    public bool LoggedWrites => _logged.Count > 0;
+    public bool LoggedWrites { get; private set; }
 
     /// <summary>The refused attempts, as entries without a basis.</summary>
     public IReadOnlyList<LoggedData> Denied() =>
         [.. trail.Denied.Select(d => new LoggedData(d.Id is null ? d.Type : $"{d.Type}/{d.Id}", d.PatientId, null, Action(d.Kind)))];
 
-    private static IEnumerable<LoggedData> Logged(DataAccess access) =>
-        [new LoggedData($"{access.Type}/{access.Id}/_history/{access.Version}", access.PatientId, access.Basis, Action(access.Kind))];
+    private static LoggedData Logged(DataAccess access) =>
+        new($"{access.Type}/{access.Id}/_history/{access.Version}", access.PatientId, access.Basis, Action(access.Kind));
 
     private static AuditEvent.AuditEventAction Action(DataAccessKind kind) => kind switch
     {

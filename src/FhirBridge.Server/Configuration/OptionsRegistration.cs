@@ -1,3 +1,4 @@
+using FhirBridge.Core.Fhir;
 using FhirBridge.Storage;
 
 namespace FhirBridge.Server.Configuration;
@@ -33,16 +34,13 @@ internal static class OptionsRegistration
 
         services.AddOptions<AccessLogOptions>()
             .BindConfiguration(AccessLogOptions.Section)
-            .Validate(o => IsOid(o.Controller), "AccessLog:Controller must be the controller organisation's OID, e.g. 1.2.246.10.12345678.")
+            .Validate(o => Oids.Normalize(o.Controller) == o.Controller, "AccessLog:Controller must be the controller organisation's OID, e.g. 1.2.246.10.12345678.")
             .Validate(o => o.RetentionYears >= 1, "AccessLog:RetentionYears must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<AuthorizationOptions>().BindConfiguration(AuthorizationOptions.Section);
 
         return services;
     }
-
-    private static bool IsOid(string value) =>
-        value.Split('.') is { Length: >= 2 } arcs && arcs.All(a => a.Length > 0 && a.All(char.IsAsciiDigit));
 
     // Read through IConfiguration (environment variables are part of it) so tests can override the variable.
     private static void ApplyPostgresVariable(StorageHostOptions options, IConfiguration configuration)

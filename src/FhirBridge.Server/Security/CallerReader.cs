@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -18,7 +19,7 @@ internal static partial class CallerReader
     {
         var subject = Single(token, JwtRegisteredClaimNames.Sub) ?? throw Missing("sub (the subject)");
         var organizationClaim = Single(token, Caller.Claims.Organization) ?? throw Missing($"{Caller.Claims.Organization} (the organisation OID)");
-        var organization = CallerToken.NormalizeOrganization(organizationClaim)
+        var organization = Oids.Normalize(organizationClaim)
             ?? throw new UnauthorizedException($"The bearer token's {Caller.Claims.Organization} '{organizationClaim}' is not an OID.");
         var roleClaim = Single(token, Caller.Claims.Role) ?? throw Missing($"{Caller.Claims.Role} (the role)");
         if (!CallerRoles.TryParse(roleClaim, out var role))
