@@ -38,6 +38,7 @@ internal static class FhirBridgeServices
             sp.GetRequiredService<ISearchParameterRegistry>(), sp.GetRequiredService<PageSizes>()));
         services.AddFhirBridgeValidation();
         services.AddFhirBridgeMappings();
+        services.AddFhirBridgeBridge();
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
         services.AddScoped<IResourceService>(sp => new ResourceService(
