@@ -25,7 +25,18 @@ internal static class AuditRows
     public static async Task InsertAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken, IReadOnlyList<ChainLink>? links = null)
     {
+        foreach (var sql in InsertStatements(entries, links))
+        {
+            await using var command = sql.CreateCommand(connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The multi-row INSERT statements of <see cref="InsertAsync"/>, for a caller that appends more SQL to the last one.</summary>
+    public static List<SqlText> InsertStatements(IReadOnlyList<AuditEntry> entries, IReadOnlyList<ChainLink>? links)
+    {
         var columns = links is null ? Columns : Columns + ", chain_pos, prev_hash, hash";
+        var statements = new List<SqlText>();
         for (var start = 0; start < entries.Count; start += RowsPerStatement)
         {
             var sql = new SqlText().Append("INSERT INTO audit_event (").Append(columns).Append(") VALUES ");
@@ -41,9 +52,10 @@ internal static class AuditRows
                 sql.Append(i == start ? string.Empty : ", ").AppendList(values);
             }
 
-            await using var command = sql.CreateCommand(connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            statements.Add(sql);
         }
+
+        return statements;
     }
 
     /// <summary>Reads the <see cref="Columns"/> starting at <paramref name="offset"/>.</summary>

@@ -222,12 +222,12 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
     }
 
     /// <summary>
-    /// Inserts entries already chained (under the chain lock): first seals what writes of data left unsealed, then gives
-    /// each new entry the next position — one transaction and one row version per entry, no later sealing.
+    /// Inserts entries already chained (under the chain lock) after the current head and moves the head, in one statement
+    /// batch: one transaction and one row version per entry, no later sealing. Entries that writes of data left unsealed
+    /// stay for the sealer, which chains them after these (the chain's order is its positions, not the insert order).
     /// </summary>
     private static async Task InsertChainedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        await SealAsync(connection, transaction, cancellationToken);
         var (position, hash) = (await ReadChainAsync(connection, transaction, cancellationToken)).Head;
         var links = new List<AuditRows.ChainLink>(entries.Count);
         foreach (var entry in entries)
@@ -238,14 +238,19 @@ internal sealed class SqlAuditLog : IAuditLog, IAsyncDisposable
             links.Add(new AuditRows.ChainLink(position, previous, hash));
         }
 
-        await AuditRows.InsertAsync(connection, transaction, entries, cancellationToken, links);
-        await MoveHeadAsync(connection, transaction, position, hash, cancellationToken);
+        var statements = AuditRows.InsertStatements(entries, links);
+        AppendMoveHead(statements[^1].Append("; "), position, hash);
+        foreach (var sql in statements)
+        {
+            await ExecuteAsync(sql, connection, transaction, cancellationToken);
+        }
     }
 
     private static Task<int> MoveHeadAsync(DbConnection connection, DbTransaction transaction, long position, string hash, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            new SqlText().Append("UPDATE audit_chain SET head_pos = ").AppendParam(position).Append(", head_hash = ").AppendParam(hash),
-            connection, transaction, cancellationToken);
+        ExecuteAsync(AppendMoveHead(new SqlText(), position, hash), connection, transaction, cancellationToken);
+
+    private static SqlText AppendMoveHead(SqlText sql, long position, string hash) =>
+        sql.Append("UPDATE audit_chain SET head_pos = ").AppendParam(position).Append(", head_hash = ").AppendParam(hash);
 
     /// <summary>Deletes the sealed chain prefix recorded before the cutoff and moves the anchor to its last entry.</summary>
     private static async Task<int> DeletePrefixAsync(DbConnection connection, DbTransaction transaction, long beforeTicks, CancellationToken cancellationToken)
