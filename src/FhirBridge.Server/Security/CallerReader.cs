@@ -87,7 +87,8 @@ internal static partial class CallerReader
             return null;
         }
 
-        var reason = values.ToString().Trim();
+        // HTTP header values are ASCII: a reason in Finnish arrives percent-encoded UTF-8 ("p%C3%A4ivystys").
+        var reason = Uri.UnescapeDataString(values.ToString()).Trim();
         return reason.Length switch
         {
             0 => throw new BadRequestException($"The {Caller.BreakGlassHeader} header is empty: state the reason of the exceptional access."),

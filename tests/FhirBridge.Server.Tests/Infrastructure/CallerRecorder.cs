@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using FhirBridge.Core.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,13 +8,11 @@ namespace FhirBridge.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Wraps a test server's pipeline and keeps the <see cref="Caller"/> of each request that sends <see cref="Header"/>, so
-/// tests can see what the server made of a token. Requests without a network address get <see cref="Address"/>.
+/// tests can see what the server made of a token.
 /// </summary>
 public sealed class CallerRecorder : IStartupFilter
 {
     public const string Header = "X-Test-Caller-Key";
-
-    public static readonly IPAddress Address = IPAddress.Parse("192.0.2.10");
 
     private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
 
@@ -26,7 +23,6 @@ public sealed class CallerRecorder : IStartupFilter
     {
         app.Use(async (http, inner) =>
         {
-            http.Connection.RemoteIpAddress ??= Address;
             await inner(http);
             if (http.Request.Headers.TryGetValue(Header, out var key) && http.Features.Get<Caller>() is { } caller)
             {

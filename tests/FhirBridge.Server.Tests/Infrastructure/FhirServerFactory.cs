@@ -1,17 +1,29 @@
 using System.Net.Http.Headers;
 using Hl7.Fhir.Rest;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirBridge.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real server in memory, configured only through settings (as a user would with appsettings or the environment).
-/// Its clients send <see cref="TestTokens.System"/> unless given another token.
+/// The real server on Kestrel on a free loopback port, configured only through settings (as a user would with appsettings
+/// or the environment); its clients talk to it over real HTTP. They send <see cref="TestTokens.System"/> unless given
+/// another token.
 /// </summary>
-public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class FhirServerFactory : WebApplicationFactory<Program>
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public FhirServerFactory(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+        UseKestrel(0);
+    }
+
     /// <summary>Body limit of the test servers: small, so 413 is cheap to provoke.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
@@ -22,7 +34,18 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
     public CallerRecorder Callers { get; } = new();
 
     /// <summary>The settings this server runs with (e.g. where its database is).</summary>
-    public IReadOnlyDictionary<string, string?> Settings => settings;
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>The server's root URL, e.g. http://127.0.0.1:41234 (no trailing slash): what it builds absolute URLs on.</summary>
+    public string BaseUrl
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new Uri(address).GetLeftPart(UriPartial.Authority);
+        }
+    }
 
     /// <summary>Settings every test server shares; the storage ones are added by the fixture.</summary>
     public static Dictionary<string, string?> BaseSettings() => new()
@@ -55,7 +78,7 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
 
     /// <summary>A Firely SDK client talking to this server through the in-memory handler, as <paramref name="token"/> or the system integration.</summary>
     public FhirClient CreateFhirClient(string? token = null) =>
-        new(new Uri(Server.BaseAddress, "fhir/"), CreateClient(token ?? TestTokens.System), new FhirClientSettings
+        new(new Uri(BaseUrl + "/fhir/"), CreateClient(token ?? TestTokens.System), new FhirClientSettings
         {
             PreferredFormat = ResourceFormat.Json,
             VerifyFhirVersion = false,
@@ -70,7 +93,7 @@ public sealed class FhirServerFactory(IReadOnlyDictionary<string, string?> setti
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
