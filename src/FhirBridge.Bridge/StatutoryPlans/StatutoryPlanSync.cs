@@ -210,19 +210,12 @@ public sealed class StatutoryPlanSync(
         var found = new Dictionary<string, DocumentReference>(StringComparer.Ordinal);
         foreach (var chunk in plans.Select(p => $"{StatutoryPlanMapper.UriSystem}|{Oids.UrnPrefix}{p.DocumentOid}").Chunk(50))
         {
-            IReadOnlyList<KeyValuePair<string, string>>? parameters = [new("identifier", string.Join(',', chunk)), new("_count", "100")];
-            while (parameters is not null)
+            foreach (var reference in await SearchPages.AllAsync<DocumentReference>(service, [new("identifier", string.Join(',', chunk)), new("_count", "100")], context, cancellationToken))
             {
-                var page = (await service.SearchAsync("DocumentReference", parameters, context, cancellationToken)).Bundle;
-                foreach (var reference in page.Entry.Select(e => e.Resource).OfType<DocumentReference>())
+                if (reference.MasterIdentifier?.Value is { } value && Oids.Normalize(value) is { } oid)
                 {
-                    if (reference.MasterIdentifier?.Value is { } value && Oids.Normalize(value) is { } oid)
-                    {
-                        found[oid] = reference;
-                    }
+                    found[oid] = reference;
                 }
-
-                parameters = page.Link.FirstOrDefault(l => l.Relation == "next")?.Url is { } next ? UrlQuery.Parse(new Uri(next).Query.TrimStart('?')) : null;
             }
         }
 

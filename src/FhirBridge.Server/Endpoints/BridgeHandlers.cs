@@ -1,0 +1,24 @@
+using FhirBridge.Bridge.StatutoryPlans;
+using FhirBridge.Core.Operations;
+using FhirBridge.Core.Security;
+using FhirBridge.Server.Audit;
+using FhirBridge.Server.Http;
+
+namespace FhirBridge.Server.Endpoints;
+
+/// <summary>The bridge's operations on joint-client data (issue #5).</summary>
+internal static class BridgeHandlers
+{
+    /// <summary>
+    /// POST CarePlan/[id]/$sync-statutory-plans: 200 with a Parameters (what was created, updated, unchanged, skipped and an
+    /// OperationOutcome, which names every system that failed); 503 when every connected system failed.
+    /// </summary>
+    public static async Task<IResult> SyncStatutoryPlansAsync(
+        string id, HttpContext http, IResourceService service, StatutoryPlanSync sync, AccessPolicy policy, RequestAudit audit, CancellationToken ct)
+    {
+        // The route checks the update scope on CarePlan; the references are DocumentReferences the caller creates and updates.
+        policy.CheckInteraction(audit.Trail.Caller, "DocumentReference", ScopeAction.Create | ScopeAction.Update);
+        var report = await sync.SyncAsync(service, id, http.FhirBase(), ct);
+        return FhirResults.Ok(report.ToParameters());
+    }
+}
