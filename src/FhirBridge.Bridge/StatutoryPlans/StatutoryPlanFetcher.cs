@@ -15,21 +15,20 @@ public sealed class StatutoryPlanFetcher(IHttpClientFactory clients, BridgeCrede
 {
     public const string PersonalIdentityCodeSystem = "urn:oid:1.2.246.21";
 
-    /// <summary>Documents asked for per page.</summary>
-    public const int PageSize = 50;
-
     /// <summary>A system that pages on past this is answering in a loop: the fetch fails rather than run forever.</summary>
     public const int MaxPages = 100;
 
     /// <summary>The client's documents in <paramref name="system"/>.</summary>
     /// <param name="timeout">The limit of each request (a hanging system fails, it does not hold the sync).</param>
+    /// <param name="pageSize">The _count asked for; the system's next links are followed.</param>
     /// <exception cref="StatutoryPlanFetchException">The system failed: error status, timeout, refused connection, wrong content.</exception>
-    public async Task<IReadOnlyList<DocumentReference>> FetchAsync(ConnectedSystem system, string hetu, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DocumentReference>> FetchAsync(
+        ConnectedSystem system, string hetu, TimeSpan timeout, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(system);
         using var client = clients.CreateClient(ConnectedSystemHttp.ClientName);
         var documents = new List<DocumentReference>();
-        string? relative = $"DocumentReference?subject:identifier={Uri.EscapeDataString($"{PersonalIdentityCodeSystem}|{hetu}")}&_count={PageSize}";
+        string? relative = $"DocumentReference?subject:identifier={Uri.EscapeDataString($"{PersonalIdentityCodeSystem}|{hetu}")}&_count={pageSize}";
         for (var page = 0; relative is not null; page++)
         {
             if (page == MaxPages)

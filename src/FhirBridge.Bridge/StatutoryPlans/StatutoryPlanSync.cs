@@ -23,6 +23,9 @@ public sealed class StatutoryPlanSyncOptions
 
     /// <summary>The limit of each request to a connected system.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The page size asked of a connected system (its next links are followed).</summary>
+    public int PageSize { get; set; } = 50;
 }
 
 /// <summary>
@@ -102,7 +105,7 @@ public sealed class StatutoryPlanSync(
     {
         try
         {
-            return new Fetched(system, await fetcher.FetchAsync(system, hetu, options.RequestTimeout, cancellationToken), null);
+            return new Fetched(system, await fetcher.FetchAsync(system, hetu, options.RequestTimeout, options.PageSize, cancellationToken), null);
         }
         catch (StatutoryPlanFetchException e)
         {
