@@ -37,7 +37,8 @@ public sealed class StatutoryPlanSyncOptions
 public sealed class StatutoryPlanSync(
     IResourceStore store, ConnectedSystemDirectory directory, StatutoryPlanFetcher fetcher, StatutoryPlanMapper mapper, StatutoryPlanSyncOptions options)
 {
-    private const int Attempts = 3;
+    // Each lost race means another writer's change is now there to be seen: a few attempts settle any number of parallel syncs.
+    private const int Attempts = 5;
 
     /// <summary>Syncs the plan <paramref name="carePlanId"/> as the caller of <paramref name="service"/>.</summary>
     /// <exception cref="FhirException">404/410/403 for the plan or client; 422 when the client has no personal identity code;
@@ -123,7 +124,7 @@ public sealed class StatutoryPlanSync(
             {
                 return await StoreOnceAsync(service, carePlanId, plans, context, cancellationToken);
             }
-            catch (FhirException e) when (attempt < Attempts && e is PreconditionFailedException or ResourceConflictException)
+            catch (FhirException e) when (attempt < Attempts && e.Status is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
             {
                 // A concurrent sync or edit changed a reference or the plan since it was read: decide again on what is there now.
             }
