@@ -252,41 +252,11 @@ public abstract partial class FhirApiTests
         await AssertNothingReceivedAsync(ehr);
     }
 
-    private async Task<(JointClientScenario S, string Hetu)> ClientWithHetuAsync()
-    {
-        var s = await JointClientScenario.CreateAsync(Client);
-        var patient = await Client.ReadAsync<Patient>($"Patient/{s.PatientId}");
-        var hetu = TestHetu.New();
-        patient!.Identifier.Add(new Identifier(FhirTest.HetuSystem, hetu));
-        await Client.UpdateAsync(patient);
-        return (s, hetu);
-    }
+    private Task<(JointClientScenario S, string Hetu)> ClientWithHetuAsync() => StatutoryPlanData.ClientWithHetuAsync(Client);
 
-    /// <summary>A MultidisciplinaryPlan of the client with its JointCareTeam and joint-client episode (the package's examples, rewired).</summary>
-    private async Task<string> MultidisciplinaryPlanAsync(string patientId, RequestStatus status)
-    {
-        var (team, episode) = ("urn:uuid:" + Guid.NewGuid(), "urn:uuid:" + Guid.NewGuid());
-        Resource Example(string name) => FhirBridge.Core.Fhir.FhirSerializer.ParseJson(
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ProfileExamples", name + ".json"))
-                .Replace("\"Patient/asiakas-1\"", $"\"Patient/{patientId}\"", StringComparison.Ordinal)
-                .Replace("\"CareTeam/omatiimi-1\"", $"\"{team}\"", StringComparison.Ordinal)
-                .Replace("\"EpisodeOfCare/yhteisasiakkuus-1\"", $"\"{episode}\"", StringComparison.Ordinal));
-        var plan = (CarePlan)Example("CarePlan-monialainen-suunnitelma-1");
-        plan.Status = status;
-        plan.SupportingInfo = [];
-        Bundle.EntryComponent Post(string fullUrl, Resource resource)
-        {
-            resource.Id = null;
-            return new() { FullUrl = fullUrl, Resource = resource, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName } };
-        }
+    private Task<string> MultidisciplinaryPlanAsync(string patientId, RequestStatus status) => StatutoryPlanData.MultidisciplinaryPlanAsync(Client, patientId, status);
 
-        var response = await Client.TransactionAsync(new Bundle
-        {
-            Type = Bundle.BundleType.Transaction,
-            Entry = [Post(team, Example("CareTeam-omatiimi-1")), Post(episode, Example("EpisodeOfCare-yhteisasiakkuus-1")), Post("urn:uuid:" + Guid.NewGuid(), plan)],
-        });
-        return response!.Entry[2].Resource!.Id!;
-    }
+    private static string NewOid() => StatutoryPlanData.NewOid();
 
     private async Task<(HttpStatusCode Status, Parameters Report)> SyncPlansAsync(string token, string carePlanId)
     {
@@ -317,8 +287,6 @@ public abstract partial class FhirApiTests
             Assert.Equal("[]", await http.GetStringAsync("_received"));
         }
     }
-
-    private static string NewOid() => $"1.2.246.10.23456789.10.{Random.Shared.Next(1, int.MaxValue)}.{Random.Shared.Next(1, int.MaxValue)}";
 
     private static OperationOutcome Outcome(Parameters report) => (OperationOutcome)report.Parameter.Single(p => p.Name == "outcome").Resource!;
 

@@ -1,0 +1,71 @@
+using FhirBridge.Server.Tests.Infrastructure;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+
+namespace FhirBridge.Server.Tests;
+
+/// <summary>Bridge:StatutoryPlanSync:Interval: the scheduled sync runs by itself on a server that configures it.</summary>
+public sealed class StatutoryPlanScheduleTests
+{
+    [Fact]
+    public async Task With_an_interval_the_server_links_an_active_plans_statutory_plans_by_itself()
+    {
+        var server = SqliteFhirServer.With(new Dictionary<string, string?> { ["Bridge:StatutoryPlanSync:Interval"] = "00:00:00.300" });
+        try
+        {
+            var client = server.Factory.CreateFhirClient();
+            var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
+            var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
+            await using var ehr = await ConnectedFake.EhrAsync(client);
+            var document = ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewOid(), "Terveys- ja hoitosuunnitelma");
+
+            var linked = await WaitForLinkAsync(client, planId, TimeSpan.FromSeconds(30));
+
+            var references = await client.SearchAsync<DocumentReference>([$"identifier=urn:ietf:rfc:3986|{document.MasterIdentifier!.Value}"]);
+            var reference = Assert.Single(references!.Entry).Resource!;
+            Assert.Equal($"DocumentReference/{reference.Id}", Assert.Single(linked.SupportingInfo).Reference);
+            Assert.Empty(ehr.Fake.Received);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Without_an_interval_the_scheduled_sync_is_off()
+    {
+        var server = SqliteFhirServer.With(new Dictionary<string, string?>());
+        try
+        {
+            var client = server.Factory.CreateFhirClient();
+            var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
+            var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
+            await using var ehr = await ConnectedFake.EhrAsync(client);
+            ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewOid(), "Terveys- ja hoitosuunnitelma");
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+            Assert.Empty((await client.ReadAsync<CarePlan>($"CarePlan/{planId}"))!.SupportingInfo);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task<CarePlan> WaitForLinkAsync(Hl7.Fhir.Rest.FhirClient client, string planId, TimeSpan timeout)
+    {
+        var until = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var plan = (await client.ReadAsync<CarePlan>($"CarePlan/{planId}"))!;
+            if (plan.SupportingInfo.Count > 0 || DateTimeOffset.UtcNow > until)
+            {
+                return plan;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
