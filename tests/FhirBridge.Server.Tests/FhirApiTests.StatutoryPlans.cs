@@ -188,13 +188,19 @@ public abstract partial class FhirApiTests
     [Theory]
     [InlineData("stranger", "No lawful basis to access Patient/")]
     [InlineData("no-scope", "The token grants no scope for u on CarePlan")]
+    [InlineData("plan-scope-only", "The token grants no scope for crus on DocumentReference")]
     [InlineData("admin", "Administrators manage directory and configuration data, not client data (CarePlan).")]
     public async Task StatutoryPlanSync_IsRefused_WithoutWriteAccessToThePlan_AndTheRefusalIsLogged(string caller, string message)
     {
         var (s, hetu) = await ClientWithHetuAsync();
         await using var ehr = await ConnectedFake.EhrAsync(Client);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        using var http = Factory.CreateClient(s.Token(caller));
+        // A care-team member whose token lets them update the plan but not the references.
+        var token = caller == "plan-scope-only"
+            ? TestTokens.For(FhirBridge.Core.Security.CallerRole.Professional, TestTokens.Organization, s.MemberUser, "user/CarePlan.cruds user/Patient.rs")
+            : s.Token(caller);
+        caller = caller == "plan-scope-only" ? "member" : caller;
+        using var http = Factory.CreateClient(token);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/fhir/CarePlan/{s.CarePlanId}/$sync-statutory-plans");
         var requestId = "sync-" + FhirTest.Unique();
         request.Headers.Add("X-Request-Id", requestId);

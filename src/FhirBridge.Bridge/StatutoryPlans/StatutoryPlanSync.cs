@@ -41,12 +41,15 @@ public sealed class StatutoryPlanSync(
     private const int Attempts = 5;
 
     /// <summary>Syncs the plan <paramref name="carePlanId"/> as the caller of <paramref name="service"/>.</summary>
+    /// <param name="context">The caller's request: its base URL and its per-type scope check, applied to every write.</param>
     /// <exception cref="FhirException">404/410/403 for the plan or client; 422 when the client has no personal identity code;
     /// 503 when every connected system failed.</exception>
-    public async Task<StatutoryPlanSyncReport> SyncAsync(IResourceService service, string carePlanId, Uri baseUrl, CancellationToken cancellationToken)
+    public async Task<StatutoryPlanSyncReport> SyncAsync(IResourceService service, string carePlanId, RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var context = new RequestContext(baseUrl, StrictHandling: true);
+        ArgumentNullException.ThrowIfNull(context);
+        // The sync reads what it wrote back from the transaction's response, whatever the caller's Prefer header says.
+        context = context with { StrictHandling = true, Return = ReturnPreference.Representation };
         var (patientId, hetu) = await ClientOfAsync(service, await ReadPlanAsync(service, carePlanId, cancellationToken), cancellationToken);
 
         // The registrations are the bridge's configuration, not client data: read as the server, like the ConceptMaps.

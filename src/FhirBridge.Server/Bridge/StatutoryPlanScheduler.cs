@@ -40,7 +40,7 @@ internal sealed class StatutoryPlanScheduler(
         {
             try
             {
-                results[id] = (await AsSystemAsync(new Interaction("operation", AuditEvent.AuditEventAction.E, $"CarePlan/{id}"), service => sync.SyncAsync(service, id, InternalBase, cancellationToken)), null);
+                results[id] = (await AsSystemAsync(new Interaction("operation", AuditEvent.AuditEventAction.E, $"CarePlan/{id}"), service => sync.SyncAsync(service, id, new RequestContext(InternalBase, StrictHandling: true), cancellationToken)), null);
             }
             catch (FhirException e)
             {

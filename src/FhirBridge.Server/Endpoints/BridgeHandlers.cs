@@ -16,9 +16,12 @@ internal static class BridgeHandlers
     public static async Task<IResult> SyncStatutoryPlansAsync(
         string id, HttpContext http, IResourceService service, StatutoryPlanSync sync, AccessPolicy policy, RequestAudit audit, CancellationToken ct)
     {
-        // The route checks the update scope on CarePlan; the references are DocumentReferences the caller creates and updates.
-        policy.CheckInteraction(audit.Trail.Caller, "DocumentReference", ScopeAction.Create | ScopeAction.Update);
-        var report = await sync.SyncAsync(service, id, http.FhirBase(), ct);
+        // The route checks the update scope on CarePlan; the sync also reads the client, and finds, creates and updates
+        // the references. Each write of its transaction is checked again.
+        var caller = audit.Trail.Caller;
+        policy.CheckInteraction(caller, "Patient", ScopeAction.Read);
+        policy.CheckInteraction(caller, "DocumentReference", ScopeAction.Create | ScopeAction.Read | ScopeAction.Update | ScopeAction.Search);
+        var report = await sync.SyncAsync(service, id, http.ToRequestContext(), ct);
         return FhirResults.Ok(report.ToParameters());
     }
 }
