@@ -72,6 +72,17 @@ public sealed class StatutoryPlanFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejection_by_the_clients_resilience_pipeline_is_a_failure_of_the_system()
+    {
+        var fetcher = Fetcher(new ThrowingHandler(new InvalidOperationException("The circuit is now open and is not allowing calls.")));
+
+        var error = await Assert.ThrowsAsync<StatutoryPlanFetchException>(
+            () => fetcher.FetchAsync(System(new Uri("http://127.0.0.1:5101/fhir")), Hetu, Timeout, 50, CancellationToken.None));
+
+        Assert.EndsWith("failed: The circuit is now open and is not allowing calls.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_credential_that_is_not_configured_fails_the_system_without_a_request()
     {
         var recorder = new RecordingHandler(new SocketsHttpHandler());
@@ -107,6 +118,11 @@ public sealed class StatutoryPlanFetcherTests : IAsyncLifetime
             Requests.Add(request);
             return base.SendAsync(request, cancellationToken);
         }
+    }
+
+    private sealed class ThrowingHandler(Exception exception) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromException<HttpResponseMessage>(exception);
     }
 
     private sealed class StubHandler(string mediaType, string body) : HttpMessageHandler

@@ -64,8 +64,9 @@ public sealed class StatutoryPlanFetcher(IHttpClientFactory clients, BridgeCrede
         {
             throw new StatutoryPlanFetchException($"GET {request.RequestUri} did not answer within {timeout.TotalSeconds:0.#} s.");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not (StatutoryPlanFetchException or OperationCanceledException))
         {
+            // The network (HttpRequestException) or the client's resilience pipeline (e.g. an open circuit breaker).
             throw new StatutoryPlanFetchException($"GET {request.RequestUri} failed: {e.Message}");
         }
     }
