@@ -54,6 +54,23 @@ public sealed class StatutoryPlanScheduleTests
         }
     }
 
+    [Theory]
+    [InlineData("Interval", "-00:00:01", "Bridge:StatutoryPlanSync:Interval must not be negative")]
+    [InlineData("RequestTimeout", "00:00:00", "Bridge:StatutoryPlanSync:RequestTimeout must be positive.")]
+    [InlineData("PageSize", "0", "Bridge:StatutoryPlanSync:PageSize must be positive.")]
+    public async Task Invalid_sync_settings_stop_the_host_from_starting(string key, string value, string message)
+    {
+        var settings = FhirServerFactory.BaseSettings();
+        settings["Storage:Provider"] = "sqlite";
+        settings["Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "fhirbridge-server-tests", FhirTest.Unique(), "fhirbridge.db");
+        settings[$"Bridge:StatutoryPlanSync:{key}"] = value;
+        await using var factory = new FhirServerFactory(settings);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<CarePlan> WaitForLinkAsync(Hl7.Fhir.Rest.FhirClient client, string planId, TimeSpan timeout)
     {
         var until = DateTimeOffset.UtcNow + timeout;

@@ -1,6 +1,7 @@
 using FhirBridge.Bridge.ConnectedSystems;
 using FhirBridge.Bridge.StatutoryPlans;
 using FhirBridge.Server.Bridge;
+using Microsoft.Extensions.Options;
 
 namespace FhirBridge.Server.Composition;
 
@@ -17,8 +18,13 @@ internal static class BridgeServices
                 .Where(c => c.Value is not null)
                 .ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal)));
         services.AddHttpClient(ConnectedSystemHttp.ClientName);
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(StatutoryPlanSyncOptions.Section).Get<StatutoryPlanSyncOptions>()
-            ?? new StatutoryPlanSyncOptions());
+        services.AddOptions<StatutoryPlanSyncOptions>()
+            .BindConfiguration(StatutoryPlanSyncOptions.Section)
+            .Validate(o => o.Interval >= TimeSpan.Zero, "Bridge:StatutoryPlanSync:Interval must not be negative (00:00:00 turns the scheduled sync off).")
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Bridge:StatutoryPlanSync:RequestTimeout must be positive.")
+            .Validate(o => o.PageSize > 0, "Bridge:StatutoryPlanSync:PageSize must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StatutoryPlanSyncOptions>>().Value);
         services.AddSingleton<StatutoryPlanFetcher>();
         services.AddSingleton<StatutoryPlanMapper>();
         services.AddSingleton<StatutoryPlanSync>();
