@@ -21,8 +21,8 @@ public abstract partial class FhirApiTests
     public async Task EveryEndpoint_WritesExactlyItsLogEntries()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         using var http = Factory.CreateClient(s.Token("member"));
         var plan = $"/fhir/CarePlan/{s.CarePlanId}";
         var tag = FhirTest.Unique();

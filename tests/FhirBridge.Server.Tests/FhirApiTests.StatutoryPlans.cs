@@ -18,13 +18,13 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_StoresAndLinksEveryMappedPlan_FromEverySystem()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        await using var social = await ConnectedFake.SocialWelfareAsync(Client);
-        var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Kuntoutussuunnitelma", typeCode: "KUNTSUU");
-        ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Suunnitelma", typeCode: "SUUNN");
-        ehr.Fake.AddStatutoryPlan(TestHetu.New(), NewOid(), "Toisen asiakkaan suunnitelma");
-        var client = social.Fake.AddStatutoryPlan(hetu, NewOid(), "Asiakassuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
+        ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Kuntoutussuunnitelma", typeCode: "KUNTSUU");
+        ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Suunnitelma", typeCode: "SUUNN");
+        ehr.Fake.AddStatutoryPlan(TestHetu.New(), NewDocumentOid(), "Toisen asiakkaan suunnitelma");
+        var client = social.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Asiakassuunnitelma");
 
         var (status, report) = await SyncPlansAsync(s.Token("member"), s.CarePlanId);
 
@@ -59,10 +59,10 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanResync_IsIdempotent_AndAChangedDocumentUpdatesItsReference()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        await using var social = await ConnectedFake.SocialWelfareAsync(Client);
-        var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        social.Fake.AddStatutoryPlan(hetu, NewOid(), "Asiakassuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
+        social.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Asiakassuunnitelma");
         var token = s.Token("member");
         // The report is the operation's answer whatever the caller prefers for writes.
         var (_, first) = await SyncPlansAsync(token, s.CarePlanId, prefer: "return=minimal");
@@ -95,8 +95,8 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSyncs_InParallel_NeverDuplicateAReferenceOrALink()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        var oids = Enumerable.Range(0, 3).Select(_ => NewOid()).ToList();
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        var oids = Enumerable.Range(0, 3).Select(_ => NewDocumentOid()).ToList();
         foreach (var oid in oids)
         {
             ehr.Fake.AddStatutoryPlan(hetu, oid, "Terveys- ja hoitosuunnitelma");
@@ -120,10 +120,10 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_ReportsUnmappedCodes_WithTheSystemThatSentThem_AndStoresNothingForThem()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        var mapped = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        var medication = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Lääkehoitosuunnitelma", typeCode: "LAAKSUU");
-        var unknown = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Outo asiakirja", typeCode: "OUTO");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        var mapped = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
+        var medication = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Lääkehoitosuunnitelma", typeCode: "LAAKSUU");
+        var unknown = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Outo asiakirja", typeCode: "OUTO");
 
         var (status, report) = await SyncPlansAsync(s.Token("member"), s.CarePlanId);
 
@@ -151,10 +151,10 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_GoesOnWhenOneSystemFails_AndIs503WhenAllFail()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        await using var social = await ConnectedFake.SocialWelfareAsync(Client);
-        var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        var client = social.Fake.AddStatutoryPlan(hetu, NewOid(), "Asiakassuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
+        var client = social.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Asiakassuunnitelma");
         await social.Fake.RefuseConnectionsAsync();
 
         var (status, report) = await SyncPlansAsync(s.Token("member"), s.CarePlanId);
@@ -170,7 +170,7 @@ public abstract partial class FhirApiTests
 
         // Every system failing — an error status, a hang past the request timeout, a refused connection — is a 503 and changes nothing.
         var other = await ClientWithHetuAsync();
-        ehr.Fake.AddStatutoryPlan(other.Hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
+        ehr.Fake.AddStatutoryPlan(other.Hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         ehr.Fake.Faults.FailNext(100, 500);
         var failed = await SyncPlansAsync(s.Token("member"), s.CarePlanId);
         ehr.Fake.Faults.Reset();
@@ -180,7 +180,8 @@ public abstract partial class FhirApiTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.Status);
         var outcome = await FhirTest.AssertOutcomeAsync(hung, HttpStatusCode.ServiceUnavailable);
-        Assert.Contains(outcome.Issue, i => i.Diagnostics!.StartsWith($"{ehr.Endpoint.Name} (Endpoint/{ehr.EndpointId}) failed", StringComparison.Ordinal) && i.Diagnostics.Contains("did not answer within 2 s", StringComparison.Ordinal));
+        // The sync's RequestTimeout (2 s here) or a shorter timeout of the HTTP client's own pipeline ends the hang.
+        Assert.Contains(outcome.Issue, i => i.Diagnostics!.StartsWith($"{ehr.Endpoint.Name} (Endpoint/{ehr.EndpointId}) failed; its statutory plans were not synced: GET ", StringComparison.Ordinal));
         Assert.Contains(outcome.Issue, i => i.Diagnostics!.StartsWith($"{social.Endpoint.Name} (Endpoint/{social.EndpointId}) failed", StringComparison.Ordinal));
         Assert.Empty((await Client.ReadAsync<CarePlan>($"CarePlan/{other.S.CarePlanId}"))!.SupportingInfo);
         ehr.Fake.Faults.Reset();
@@ -195,8 +196,8 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_IsRefused_WithoutWriteAccessToThePlan_AndTheRefusalIsLogged(string caller, string message)
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         // A care-team member whose token lets them update the plan but not the references.
         var token = caller == "plan-scope-only"
             ? TestTokens.For(FhirBridge.Core.Security.CallerRole.Professional, TestTokens.Organization, s.MemberUser, "user/CarePlan.cruds user/Patient.rs")
@@ -239,9 +240,9 @@ public abstract partial class FhirApiTests
         var (draft, draftHetu) = await ClientWithHetuAsync();
         var planId = await MultidisciplinaryPlanAsync(s.PatientId, RequestStatus.Active);
         var draftId = await MultidisciplinaryPlanAsync(draft.PatientId, RequestStatus.Draft);
-        await using var ehr = await ConnectedFake.EhrAsync(Client);
-        var health = ehr.Fake.AddStatutoryPlan(hetu, NewOid(), "Terveys- ja hoitosuunnitelma");
-        ehr.Fake.AddStatutoryPlan(draftHetu, NewOid(), "Terveys- ja hoitosuunnitelma");
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
+        ehr.Fake.AddStatutoryPlan(draftHetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 
         var results = await Factory.Services.GetRequiredService<StatutoryPlanScheduler>().SyncAllAsync(CancellationToken.None);
 
@@ -264,7 +265,7 @@ public abstract partial class FhirApiTests
 
     private Task<string> MultidisciplinaryPlanAsync(string patientId, RequestStatus status) => StatutoryPlanData.MultidisciplinaryPlanAsync(Client, patientId, status);
 
-    private static string NewOid() => StatutoryPlanData.NewOid();
+    private static string NewDocumentOid() => StatutoryPlanData.NewDocumentOid();
 
     private async Task<(HttpStatusCode Status, Parameters Report)> SyncPlansAsync(string token, string carePlanId, string? prefer = null)
     {
@@ -292,7 +293,7 @@ public abstract partial class FhirApiTests
     private async Task<DocumentReference> StoredReferenceAsync(string document) =>
         Assert.Single(await ReferencesAsync(document.StartsWith("urn:oid:", StringComparison.Ordinal) ? document : "urn:oid:" + document));
 
-    private static async Task AssertNothingReceivedAsync(params ConnectedFake[] systems)
+    private static async Task AssertNothingReceivedAsync(params RegisteredFakeSystem[] systems)
     {
         foreach (var system in systems)
         {

@@ -16,8 +16,8 @@ public sealed class StatutoryPlanScheduleTests
             var client = server.Factory.CreateFhirClient();
             var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
             var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
-            await using var ehr = await ConnectedFake.EhrAsync(client);
-            var document = ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewOid(), "Terveys- ja hoitosuunnitelma");
+            await using var ehr = await RegisteredFakeSystem.EhrAsync(client);
+            var document = ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 
             var linked = await WaitForLinkAsync(client, planId, TimeSpan.FromSeconds(30));
 
@@ -41,8 +41,8 @@ public sealed class StatutoryPlanScheduleTests
             var client = server.Factory.CreateFhirClient();
             var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
             var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
-            await using var ehr = await ConnectedFake.EhrAsync(client);
-            ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewOid(), "Terveys- ja hoitosuunnitelma");
+            await using var ehr = await RegisteredFakeSystem.EhrAsync(client);
+            ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 
             await Task.Delay(TimeSpan.FromSeconds(1.5));
 

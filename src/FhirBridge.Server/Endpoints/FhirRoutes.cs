@@ -78,7 +78,7 @@ internal static class FhirRoutes
             Operation: new("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"), Type: "ValueSet"),
         new("GET", "/CodeSystem/$lookup", ConformanceHandlers.Lookup, "Look up a code of a loaded CodeSystem (?system=&code=)",
             Operation: new("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"), Type: "CodeSystem"),
-        new("POST", "/CarePlan/{id}/$sync-statutory-plans", BridgeHandlers.SyncStatutoryPlansAsync,
+        new("POST", "/CarePlan/{id}/$sync-statutory-plans", StatutoryPlanHandlers.SyncStatutoryPlansAsync,
             "Fetch the client's statutory plans from the connected systems, store them as StatutoryPlanReferences and link them in supportingInfo",
             Operation: new("sync-statutory-plans", "https://fhirbridge.fi/fhir/OperationDefinition/CarePlan-sync-statutory-plans"), Type: "CarePlan",
             Access: RouteAccess.Operation with { Scope = ScopeAction.Update }),

@@ -45,5 +45,5 @@ public static class StatutoryPlanData
     }
 
     /// <summary>A document OID no other test uses.</summary>
-    public static string NewOid() => $"1.2.246.10.23456789.10.{Random.Shared.Next(1, int.MaxValue)}.{Random.Shared.Next(1, int.MaxValue)}";
+    public static string NewDocumentOid() => $"1.2.246.10.23456789.10.{Random.Shared.Next(1, int.MaxValue)}.{Random.Shared.Next(1, int.MaxValue)}";
 }

@@ -1,7 +1,7 @@
-extern alias Fakes;
+extern alias fakes;
 
 using FhirBridge.Bridge.ConnectedSystems;
-using Fakes::FhirBridge.Fakes;
+using fakes::FhirBridge.Fakes;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 
@@ -11,11 +11,11 @@ namespace FhirBridge.Server.Tests.Infrastructure;
 /// A fake connected system on a loopback port, registered in the server as an active FHIR REST Endpoint with its
 /// Organization. Disposing switches the Endpoint off (tests share the database) and stops the fake.
 /// </summary>
-public sealed class ConnectedFake : IAsyncDisposable
+public sealed class RegisteredFakeSystem : IAsyncDisposable
 {
     private readonly FhirClient _admin;
 
-    private ConnectedFake(FhirClient admin, FakeFhirSystem fake, Endpoint endpoint)
+    private RegisteredFakeSystem(FhirClient admin, FakeFhirSystem fake, Endpoint endpoint)
     {
         _admin = admin;
         Fake = fake;
@@ -29,12 +29,12 @@ public sealed class ConnectedFake : IAsyncDisposable
     public string EndpointId => Endpoint.Id!;
 
     /// <summary>A fake patient-record system (EHR), registered through <paramref name="admin"/> (a caller that may write directory data).</summary>
-    public static Task<ConnectedFake> EhrAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.Ehr);
+    public static Task<RegisteredFakeSystem> EhrAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.Ehr);
 
     /// <summary>A fake social-welfare client system, registered through <paramref name="admin"/>.</summary>
-    public static Task<ConnectedFake> SocialWelfareAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.SocialWelfare);
+    public static Task<RegisteredFakeSystem> SocialWelfareAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.SocialWelfare);
 
-    private static async Task<ConnectedFake> StartAsync(FhirClient admin, FakeSystemKind kind)
+    private static async Task<RegisteredFakeSystem> StartAsync(FhirClient admin, FakeSystemKind kind)
     {
         // Each test's systems are organisations of their own, so what one test registered never answers for another.
         var fake = await FakeFhirSystem.StartAsync(new FakeFhirSystemOptions { Kind = kind, OrganizationOid = $"1.2.246.10.{Random.Shared.Next(10_000_000, 99_999_999)}" });
@@ -56,7 +56,7 @@ public sealed class ConnectedFake : IAsyncDisposable
         };
         endpoint.SetExtension(ConnectedSystemReader.KindExtension,
             new Code(kind == FakeSystemKind.Ehr ? ConnectedSystemReader.PatientRecordCode : ConnectedSystemReader.SocialWelfareCode));
-        return new ConnectedFake(admin, fake, (await admin.CreateAsync(endpoint))!);
+        return new RegisteredFakeSystem(admin, fake, (await admin.CreateAsync(endpoint))!);
     }
 
     public async ValueTask DisposeAsync()

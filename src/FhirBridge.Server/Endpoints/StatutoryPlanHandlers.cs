@@ -6,8 +6,8 @@ using FhirBridge.Server.Http;
 
 namespace FhirBridge.Server.Endpoints;
 
-/// <summary>The bridge's operations on joint-client data (issue #5).</summary>
-internal static class BridgeHandlers
+/// <summary>The inbound side of the bridge (issue #5): the statutory-plan sync.</summary>
+internal static class StatutoryPlanHandlers
 {
     /// <summary>
     /// POST CarePlan/[id]/$sync-statutory-plans: 200 with a Parameters (what was created, updated, unchanged, skipped and an
