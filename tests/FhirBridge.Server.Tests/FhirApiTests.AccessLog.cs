@@ -20,7 +20,9 @@ public abstract partial class FhirApiTests
     [Fact]
     public async Task EveryEndpoint_WritesExactlyItsLogEntries()
     {
-        var s = await JointClientScenario.CreateAsync(Client);
+        var (s, hetu) = await ClientWithHetuAsync();
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         using var http = Factory.CreateClient(s.Token("member"));
         var plan = $"/fhir/CarePlan/{s.CarePlanId}";
         var tag = FhirTest.Unique();
@@ -54,6 +56,9 @@ public abstract partial class FhirApiTests
             }) },
                 ["access:E:operation:-::0"]),
             ("transaction", () => new(HttpMethod.Post, "/fhir") { Content = FhirTest.Json(Transaction(p)) }, [$"access:C:transaction:{p}:care-relationship:0"]),
+            // Reads the plan, the client and the stored references; creates the reference and links it in the plan.
+            ("sync statutory plans", () => new(HttpMethod.Post, plan + "/$sync-statutory-plans"),
+                [$"access:R:operation:{p}:care-relationship:0", $"access:C:operation:{p}:care-relationship:0", $"access:U:operation:{p}:care-relationship:0"]),
             ("delete", () => new(HttpMethod.Delete, plan), [$"access:D:delete:{p}:care-relationship:0"]),
             ("read deleted", () => new(HttpMethod.Get, plan), ["access:R:read:-:none:4"]),
         };

@@ -36,6 +36,9 @@ public abstract partial class FhirApiTests
         Assert.Equal(SearchParamType.Token, identifier.Type);
         Assert.Equal("http://hl7.org/fhir/SearchParameter/Patient-identifier", identifier.Definition);
         Assert.Contains("CarePlan:subject", rest.Resource.Single(r => r.Type == "CarePlan").SearchInclude);
+        var sync = Assert.Single(rest.Resource.Single(r => r.Type == "CarePlan").Operation, o => o.Name == "sync-statutory-plans");
+        Assert.Equal("https://fhirbridge.fi/fhir/OperationDefinition/CarePlan-sync-statutory-plans", sync.Definition);
+        Assert.DoesNotContain(patient.Operation, o => o.Name == "sync-statutory-plans");
     }
 
     [Fact]

@@ -77,10 +77,23 @@ public sealed class FakeFhirSystem : IAsyncDisposable
     public Task<IReadOnlyList<ReceivedVersion>> WaitForDeliveriesAsync(int count, TimeSpan timeout) =>
         Store.WaitForAsync(r => r.Count(v => v.InEffect) >= count, timeout);
 
-    /// <summary>Seeds a statutory plan of the client <paramref name="hetu"/>: the EHR holds health-care plans, the social-welfare system client plans.</summary>
-    public DocumentReference AddStatutoryPlan(string hetu, string documentOid, string title, DateTimeOffset? date = null)
+    /// <summary>
+    /// Seeds a plan document of the client <paramref name="hetu"/> typed with the system's local code: by default the EHR's
+    /// health-care plan (HOISUU), the social-welfare system's client plan (ASSUUNN); <paramref name="typeCode"/> another one.
+    /// </summary>
+    public DocumentReference AddStatutoryPlan(string hetu, string documentOid, string title, DateTimeOffset? date = null, string? typeCode = null)
     {
-        var plan = StatutoryPlans.Create(Kind, BaseUrl, OrganizationOid, hetu, documentOid, title, date ?? DateTimeOffset.UtcNow);
+        var plan = StatutoryPlans.Create(Kind, BaseUrl, OrganizationOid, hetu, documentOid, title, date ?? DateTimeOffset.UtcNow, typeCode);
+        Store.Seed(plan);
+        return plan;
+    }
+
+    /// <summary>Changes a seeded plan as the system's own users would (a new version, not a received write).</summary>
+    public DocumentReference ChangeStatutoryPlan(string id, Action<DocumentReference> change)
+    {
+        var plan = (DocumentReference?)Store.Get("DocumentReference", id) ?? throw new ArgumentException($"DocumentReference/{id} is not known.", nameof(id));
+        change(plan);
+        plan.Meta = new Meta { VersionId = (long.Parse(plan.Meta?.VersionId ?? "1", System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         Store.Seed(plan);
         return plan;
     }

@@ -6,7 +6,7 @@ namespace FhirBridge.Fakes;
 internal static class FakeSearch
 {
     private static readonly string[] ClientParameters = ["patient.identifier", "patient:identifier", "subject.identifier", "subject:identifier"];
-    private static readonly string[] IgnoredParameters = ["_count", "_format"];
+    private static readonly string[] IgnoredParameters = ["_count", "_offset", "_format"];
 
     /// <summary>A predicate for the query, or the problem when it holds a parameter the fake does not support.</summary>
     public static (Func<Resource, bool>? Match, string? Problem) Parse(string resourceType, IQueryCollection query)

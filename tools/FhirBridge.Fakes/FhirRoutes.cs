@@ -47,13 +47,23 @@ internal static class FhirRoutes
             return FhirJson.Outcome(StatusCodes.Status400BadRequest, problem!, OperationOutcome.IssueType.NotSupported);
         }
 
-        var found = fake.Store.Find(type, match);
+        var found = fake.Store.Find(type, match).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var (offset, count) = (Number(request, "_offset") ?? 0, Number(request, "_count") ?? found.Count);
+        var page = found.Skip(offset).Take(Math.Max(count, 0)).ToList();
+        var links = new List<Bundle.LinkComponent> { new() { Relation = "self", Url = $"{fake.BaseUrl}/{type}{request.QueryString}" } };
+        if (offset + page.Count < found.Count)
+        {
+            // Paging (https://hl7.org/fhir/R4/http.html#paging): the client follows the next link as given.
+            var query = request.Query.Where(q => q.Key != "_offset").SelectMany(q => q.Value.Select(v => $"{q.Key}={Uri.EscapeDataString(v ?? "")}"));
+            links.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{fake.BaseUrl}/{type}?{string.Join('&', query)}&_offset={offset + page.Count}" });
+        }
+
         return FhirJson.Result(new Bundle
         {
             Type = Bundle.BundleType.Searchset,
             Total = found.Count,
-            Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{fake.BaseUrl}/{type}{request.QueryString}" }],
-            Entry = [.. found.Select(r => new Bundle.EntryComponent
+            Link = links,
+            Entry = [.. page.Select(r => new Bundle.EntryComponent
             {
                 FullUrl = $"{fake.BaseUrl}/{type}/{r.Id}",
                 Resource = r,
@@ -88,6 +98,9 @@ internal static class FhirRoutes
     // If-Match: W/"3" (https://hl7.org/fhir/R4/http.html#concurrency); a bare 3 or "3" is accepted too.
     private static string? IfMatchVersion(HttpRequest request) =>
         request.Headers.IfMatch.ToString() is { Length: > 0 } value ? value.Replace("W/", "", StringComparison.Ordinal).Trim('"', ' ') : null;
+
+    private static int? Number(HttpRequest request, string name) =>
+        int.TryParse(request.Query[name].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static bool IsResourceType(string type) => ModelInfo.IsKnownResource(type);
 

@@ -2,25 +2,45 @@ using Hl7.Fhir.Model;
 
 namespace FhirBridge.Fakes;
 
-/// <summary>Builds the statutory plans a fake serves, shaped like FhirBridge's StatutoryPlanReference profile.</summary>
+/// <summary>
+/// Builds the statutory plans a fake serves, typed with the system's own LOCAL document-type codes (the ones the
+/// ConceptMaps in mappings/ translate to FhirBridge's statutory-plan-type), as a real connected system would.
+/// </summary>
 public static class StatutoryPlans
 {
-    public const string PlanTypeSystem = "https://fhirbridge.fi/fhir/CodeSystem/statutory-plan-type";
+    /// <summary>The patient-record system's document types (mappings/ConceptMap-ehr-plan-type.json).</summary>
+    public const string EhrDocumentTypeSystem = "https://ehr.example/fhir/CodeSystem/document-type";
+
+    /// <summary>The social-welfare client system's document types (mappings/ConceptMap-social-welfare-plan-type.json).</summary>
+    public const string SocialWelfareDocumentTypeSystem = "urn:oid:1.2.246.10.12345678.10.2";
+
     public const string PersonalIdentityCodeSystem = "urn:oid:1.2.246.21";
     public const string UriSystem = "urn:ietf:rfc:3986";
 
-    /// <summary>The plan type each kind of system holds: the EHR the health-care plan (terveys- ja hoitosuunnitelma),
-    /// the social-welfare system the client plan (asiakassuunnitelma).</summary>
-    public static Coding PlanType(FakeSystemKind kind) => kind switch
+    /// <summary>The local document-type system of a kind of system.</summary>
+    public static string DocumentTypeSystem(FakeSystemKind kind) => kind switch
     {
-        FakeSystemKind.Ehr => new Coding(PlanTypeSystem, "health-plan", "Health and care plan"),
-        FakeSystemKind.SocialWelfare => new Coding(PlanTypeSystem, "social-welfare-plan", "Social welfare client plan"),
+        FakeSystemKind.Ehr => EhrDocumentTypeSystem,
+        FakeSystemKind.SocialWelfare => SocialWelfareDocumentTypeSystem,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>A current statutory plan of the client <paramref name="hetu"/> held by <paramref name="custodianOid"/>.</summary>
+    /// <summary>The local code of the statutory plan each kind holds: the EHR's health and care plan (HOISUU, terveys- ja
+    /// hoitosuunnitelma), the social-welfare system's client plan (ASSUUNN, asiakassuunnitelma).</summary>
+    public static string StatutoryPlanCode(FakeSystemKind kind) => kind switch
+    {
+        FakeSystemKind.Ehr => "HOISUU",
+        FakeSystemKind.SocialWelfare => "ASSUUNN",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The local document type <paramref name="code"/> (default: the kind's statutory plan) of a kind of system.</summary>
+    public static Coding PlanType(FakeSystemKind kind, string? code = null) => new(DocumentTypeSystem(kind), code ?? StatutoryPlanCode(kind));
+
+    /// <summary>A current plan document of the client <paramref name="hetu"/> held by <paramref name="custodianOid"/>.</summary>
+    /// <param name="typeCode">The local document-type code; null: the kind's statutory plan.</param>
     public static DocumentReference Create(
-        FakeSystemKind kind, Uri baseUrl, string custodianOid, string hetu, string documentOid, string title, DateTimeOffset date)
+        FakeSystemKind kind, Uri baseUrl, string custodianOid, string hetu, string documentOid, string title, DateTimeOffset date, string? typeCode = null)
     {
         var id = Guid.NewGuid().ToString("N");
         return new DocumentReference
@@ -28,7 +48,7 @@ public static class StatutoryPlans
             Id = id,
             Status = DocumentReferenceStatus.Current,
             MasterIdentifier = new Identifier(UriSystem, Urn(documentOid)),
-            Type = new CodeableConcept { Coding = [PlanType(kind)], Text = title },
+            Type = new CodeableConcept { Coding = [PlanType(kind, typeCode)], Text = title },
             Subject = new ResourceReference { Identifier = new Identifier(PersonalIdentityCodeSystem, hetu) },
             Date = date,
             Custodian = new ResourceReference { Identifier = new Identifier(UriSystem, Urn(custodianOid)) },

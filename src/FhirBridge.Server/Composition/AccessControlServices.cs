@@ -32,6 +32,7 @@ internal static class AccessControlServices
             sp.GetRequiredService<PageSizes>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AccessLogOptions>>().Value.RetentionYears));
+        services.AddSingleton<AccessLogging>();
         services.AddSingleton<AccessLogFilter>();
         services.AddScoped(sp => new RequestAudit(new AccessTrail(
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.Caller()

@@ -41,13 +41,7 @@ internal static class FhirBridgeServices
         services.AddFhirBridgeBridge();
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
-        services.AddScoped<IResourceService>(sp => new ResourceService(
-            new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail),
-            sp.GetRequiredService<IIndexExtractor>(),
-            sp.GetRequiredService<ISearchQueryParser>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PageSizes>(),
-            sp.GetRequiredService<ConformanceGate>()));
+        services.AddScoped(sp => GuardedService(sp, sp.GetRequiredService<RequestAudit>().Trail));
 
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
@@ -55,4 +49,13 @@ internal static class FhirBridgeServices
         services.AddSingleton<FhirRequestReader>();
         return services;
     }
+
+    /// <summary>The interactions as <paramref name="trail"/>'s caller may use them, recording what they touch in it.</summary>
+    public static IResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => new ResourceService(
+        new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail),
+        sp.GetRequiredService<IIndexExtractor>(),
+        sp.GetRequiredService<ISearchQueryParser>(),
+        sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<PageSizes>(),
+        sp.GetRequiredService<ConformanceGate>());
 }

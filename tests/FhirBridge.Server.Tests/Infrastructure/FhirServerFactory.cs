@@ -58,6 +58,9 @@ public sealed class FhirServerFactory : WebApplicationFactory<Program>
         ["Auth:SigningKeys:0:Id"] = TestTokens.KeyId,
         ["Auth:SigningKeys:0:Key"] = TestTokens.KeyBase64,
         ["Auth:DevelopmentKeyFile"] = DevelopmentKeyFile,
+        // A hanging connected system fails a statutory-plan sync quickly; small pages make the sync follow next links.
+        ["Bridge:StatutoryPlanSync:RequestTimeout"] = "00:00:02",
+        ["Bridge:StatutoryPlanSync:PageSize"] = "2",
     };
 
     /// <summary>A client sending <paramref name="token"/> as its bearer token.</summary>
