@@ -40,13 +40,17 @@ internal static class FhirBridgeServices
         services.AddFhirBridgeMappings();
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
-        services.AddScoped<IResourceService>(sp => new ResourceService(
+        services.AddScoped(sp => new ResourceService(
             new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PageSizes>(),
-            sp.GetRequiredService<ConformanceGate>()));
+            sp.GetRequiredService<ConformanceGate>(),
+            sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.ToSettings(),
+            sp.GetRequiredService<AccessPolicy>()));
+        services.AddScoped<IResourceService>(sp => sp.GetRequiredService<ResourceService>());
+        services.AddScoped(sp => sp.GetRequiredService<ResourceService>().Workflow!);
 
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
