@@ -97,7 +97,7 @@ public sealed class JointClientWorkflow
                 {
                     Extension = [new Extension(JointClient.TriggerExtension, new CodeableConcept { Coding = [trigger] })],
                     Status = status,
-                    Type = [new CodeableConcept(JointClient.EpisodeTypeSystem, JointClient.EpisodeType, "Joint clientship")],
+                    Type = [new CodeableConcept { Coding = [new Coding(JointClient.EpisodeTypeSystem, JointClient.EpisodeType, "Joint clientship")] }],
                     Patient = new ResourceReference(patient),
                     ManagingOrganization = Reference(managing),
                     Period = new Period { Start = WorkflowSettings.Text(start) },

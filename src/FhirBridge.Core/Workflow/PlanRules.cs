@@ -160,7 +160,7 @@ internal sealed class PlanRules(WorkflowSettings settings, TimeProvider time) : 
             Extension = [JointClient.EpisodeLink(episodeId)],
             Status = Task.TaskStatus.Requested,
             Intent = Task.TaskIntent.Order,
-            Code = new CodeableConcept(JointClient.TaskCodeSystem, JointClient.FollowUpReview, "Follow-up review of the plan"),
+            Code = new CodeableConcept { Coding = [new Coding(JointClient.TaskCodeSystem, JointClient.FollowUpReview, "Follow-up review of the plan")] },
             Description = "Follow-up review of the multidisciplinary plan with the client: check progress and correct the plan.",
             Focus = new ResourceReference($"CarePlan/{plan.Id}"),
             For = (ResourceReference)plan.Subject.DeepCopy(),
