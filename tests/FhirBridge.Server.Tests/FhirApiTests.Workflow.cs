@@ -350,6 +350,46 @@ public abstract partial class FhirApiTests
             (await FhirTest.AssertOutcomeAsync(bad, HttpStatusCode.BadRequest)).Issue[0].Diagnostics);
     }
 
+    /// <summary>Every workflow endpoint, called by the responsible worker, writes exactly these entries ("kind:action:subtype:patient?:basis:outcome").</summary>
+    [Fact]
+    public async Task EveryWorkflowEndpoint_WritesExactlyItsLogEntries()
+    {
+        var s = await WorkflowScenario.CreateAsync(Client);
+        var (episode, _) = await StartAsync(Http, WithStart(s.Start(), Days(-20)));
+        using var worker = Factory.CreateClient(s.WorkerToken);
+        using var outsider = Factory.CreateClient(WorkflowScenario.OutsiderToken);
+        var p = s.PatientId;
+        var calls = new (string Name, HttpClient Http, Func<HttpRequestMessage> Request, HttpStatusCode Status, string[] Entries)[]
+        {
+            ("start", worker, () => new(HttpMethod.Post, "/fhir/EpisodeOfCare/$start-joint-client") { Content = FhirTest.Json(s.Start("client-request")) },
+                HttpStatusCode.OK, [$"access:C:operation:{p}:care-relationship:0"]),
+            ("without-plan", worker, () => new(HttpMethod.Get, "/fhir/EpisodeOfCare/$without-plan?age=14d&_count=1000"),
+                HttpStatusCode.OK, [$"access:R:operation:{p}:care-relationship:0"]),
+            ("change refused", outsider, () => new(HttpMethod.Post, $"/fhir/EpisodeOfCare/{episode.Id}/$change-responsible-worker") { Content = FhirTest.Json(ChangeParameters(s.Member, null)) },
+                HttpStatusCode.Forbidden, [$"access:R:operation:{p}:none:4"]),
+            ("change", worker, () => new(HttpMethod.Post, $"/fhir/EpisodeOfCare/{episode.Id}/$change-responsible-worker") { Content = FhirTest.Json(ChangeParameters(s.Member, null)) },
+                HttpStatusCode.OK, [$"access:U:operation:{p}:care-relationship:0"]),
+            ("end", worker, () => new(HttpMethod.Post, $"/fhir/EpisodeOfCare/{episode.Id}/$end") { Content = FhirTest.Json(EndParameters("client-withdrew")) },
+                HttpStatusCode.OK, [$"access:U:operation:{p}:care-relationship:0"]),
+        };
+
+        foreach (var (name, http, request, status, expected) in calls)
+        {
+            var requestId = "workflow-" + FhirTest.Unique();
+            using var message = request();
+            message.Headers.Add("X-Request-Id", requestId);
+            using var response = await http.SendAsync(message);
+            Assert.True(response.StatusCode == status, $"{name}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+
+            var user = http == outsider ? null : s.WorkerUser;
+            var logged = (await SearchLogAsync($"patient={p}&_count=1000"))
+                .Where(e => e.Entity.Any(x => x.Detail.Any(d => d.Type == FhirBridge.Core.Audit.AuditEventFactory.RequestIdDetail && ((FhirString)d.Value!).Value == requestId)))
+                .Select(e => $"{(e.Type!.Code == FhirBridge.Core.Audit.AuditEntries.DisclosureTypeCode ? "disclosure" : "access")}:{e.Action}:{e.Subtype[0].Code}:{FhirBridge.Core.Audit.AuditEntries.From(e, "").PatientId ?? "-"}:{e.PurposeOfEvent.FirstOrDefault()?.Coding[0].Code ?? ""}:{FhirBridge.Core.Audit.AuditEntries.From(e, "").Outcome}")
+                .ToList();
+            Assert.True(expected.Order().SequenceEqual(logged.Order()), $"{name}: expected [{string.Join(", ", expected)}] but logged [{string.Join(", ", logged)}]");
+        }
+    }
+
     private async Task<(EpisodeOfCare Episode, CareTeam Team)> StartAsync(HttpClient http, Parameters parameters)
     {
         using var response = await http.PostAsync("/fhir/EpisodeOfCare/$start-joint-client", FhirTest.Json(parameters));
