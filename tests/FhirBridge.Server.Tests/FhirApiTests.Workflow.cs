@@ -227,7 +227,7 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
-    public async Task EndJointClient_IsRefused_ForAFinishedEpisode_OrWithoutAReason()
+    public async Task EndJointClient_IsRefused_ForAFinishedEpisode_WithoutAReason_OrWithoutTheScopesOfWhatItWrites()
     {
         var s = await WorkflowScenario.CreateAsync(Client);
         var (episode, _) = await StartAsync(Http, s.Start());
@@ -237,6 +237,8 @@ public abstract partial class FhirApiTests
 
         using var missing = await Http.PostAsync(end, FhirTest.Json(noReason));
         using var wrongSystem = await Http.PostAsync(end, FhirTest.Json(new Parameters { Parameter = [new() { Name = "reason", Value = new Coding("http://example.org", "x") }] }));
+        using var narrow = Factory.CreateClient(TestTokens.For(FhirBridge.Core.Security.CallerRole.ResponsibleWorker, TestTokens.Organization, s.WorkerUser, "user/EpisodeOfCare.cruds"));
+        using var noTeamScope = await narrow.PostAsync(end, FhirTest.Json(EndParameters("moved")));
         Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync(end, FhirTest.Json(EndParameters("moved")))).StatusCode);
         using var again = await Http.PostAsync(end, FhirTest.Json(EndParameters("moved")));
 
@@ -246,6 +248,9 @@ public abstract partial class FhirApiTests
         Assert.Equal(
             $"$end: the parameter 'reason' must be a code of {JointClient.EndReasonSystem} (got http://example.org|x).",
             (await FhirTest.AssertOutcomeAsync(wrongSystem, HttpStatusCode.BadRequest)).Issue[0].Diagnostics);
+        Assert.Equal(
+            "The token grants no scope for u on CareTeam (e.g. user/CareTeam.u).",
+            (await FhirTest.AssertOutcomeAsync(noTeamScope, HttpStatusCode.Forbidden)).Issue[0].Diagnostics);
         Assert.Equal(
             $"EpisodeOfCare/{episode.Id} is finished: only a planned or active joint clientship can be changed or ended.",
             (await FhirTest.AssertOutcomeAsync(again, HttpStatusCode.UnprocessableEntity)).Issue[0].Diagnostics);

@@ -26,6 +26,7 @@ public sealed class JointClientWorkflow
     private readonly QueryOperations _queries;
     private readonly StoreLookups _lookups;
     private readonly ConsentCoverage _coverage;
+    private readonly AccessPolicy _policy;
     private readonly TimeProvider _time;
 
     internal JointClientWorkflow(
@@ -36,6 +37,7 @@ public sealed class JointClientWorkflow
         _queries = queries;
         _lookups = new StoreLookups(parser);
         _coverage = new ConsentCoverage(policy, _lookups);
+        _policy = policy;
         _time = time;
     }
 
@@ -43,12 +45,25 @@ public sealed class JointClientWorkflow
 
     private string? PurposeOfUse => (_store as GuardedStore)?.Trail.Caller.PurposeOfUse;
 
+    // The route checks the scope on EpisodeOfCare; the other types an operation writes need theirs too (as transaction entries do).
+    private void Authorize(ScopeAction action, params string[] types)
+    {
+        if (_store is GuardedStore guarded)
+        {
+            foreach (var type in types)
+            {
+                _policy.CheckInteraction(guarded.Trail.Caller, type, action);
+            }
+        }
+    }
+
     /// <summary>
     /// POST EpisodeOfCare/$start-joint-client: creates the JointClientEpisode and its JointCareTeam together. Returns a
     /// collection Bundle: the episode, then the team.
     /// </summary>
     public Task<Bundle> StartAsync(Parameters? parameters, Uri baseUrl, CancellationToken cancellationToken)
     {
+        Authorize(ScopeAction.Create, "CareTeam", "EpisodeOfCare");
         var input = new OperationInput("$start-joint-client", parameters);
         var patient = input.Reference("patient", "Patient");
         var trigger = input.Coding("trigger", JointClient.TriggerSystem);
@@ -121,6 +136,7 @@ public sealed class JointClientWorkflow
     /// </summary>
     public Task<Bundle> EndAsync(string id, Parameters? parameters, Uri baseUrl, CancellationToken cancellationToken)
     {
+        Authorize(ScopeAction.Update, "EpisodeOfCare", "CareTeam", "CarePlan", "Task");
         var input = new OperationInput("$end", parameters);
         var reason = input.Coding("reason", JointClient.EndReasonSystem);
         var date = input.OptionalDate("date") ?? Today;
@@ -187,6 +203,7 @@ public sealed class JointClientWorkflow
     /// </summary>
     public Task<Bundle> ChangeResponsibleWorkerAsync(string id, Parameters? parameters, Uri baseUrl, CancellationToken cancellationToken)
     {
+        Authorize(ScopeAction.Update, "EpisodeOfCare", "CareTeam", "Task");
         var input = new OperationInput("$change-responsible-worker", parameters);
         var worker = input.Reference("responsibleWorker", "PractitionerRole");
         var role = input.OptionalCoding("role", JointClient.CareTeamRoleSystem);
