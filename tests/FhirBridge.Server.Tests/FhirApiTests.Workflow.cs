@@ -355,6 +355,16 @@ public abstract partial class FhirApiTests
             (await FhirTest.AssertOutcomeAsync(bad, HttpStatusCode.BadRequest)).Issue[0].Diagnostics);
     }
 
+    [Fact]
+    public async Task TheCapabilityStatement_DeclaresTheWorkflowOperations_OnEpisodeOfCare()
+    {
+        var metadata = await FhirTest.ReadAsync<CapabilityStatement>(await Http.GetAsync("/fhir/metadata"));
+
+        var episode = metadata.Rest[0].Resource.Single(r => r.Type == "EpisodeOfCare");
+        Assert.Empty(new[] { "start-joint-client", "end", "change-responsible-worker", "without-plan" }.Except(episode.Operation.Select(o => o.Name)));
+        Assert.Contains(metadata.Rest[0].Resource.Single(r => r.Type == "Task").SearchParam, p => p.Name == "due" && p.Type == SearchParamType.Date);
+    }
+
     /// <summary>Every workflow endpoint, called by the responsible worker, writes exactly these entries ("kind:action:subtype:patient?:basis:outcome").</summary>
     [Fact]
     public async Task EveryWorkflowEndpoint_WritesExactlyItsLogEntries()

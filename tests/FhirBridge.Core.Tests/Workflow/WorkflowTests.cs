@@ -97,6 +97,22 @@ public sealed class WorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_IsRefused_WhenADenialCoversTheResponsibleWorkersOrganisation_DespiteThePermit()
+    {
+        var (patient, worker, _, consent) = await ClientAsync();
+        var permit = (Consent)(await _service.ReadAsync("Consent", consent["Consent/".Length..], null, default)).Resource!;
+        var denial = (Consent)permit.DeepCopy();
+        denial.Id = null;
+        denial.Provision!.Type = Consent.ConsentProvisionType.Deny;
+        denial.Provision.Class = [new Coding(FhirBridge.Core.Security.PatientCompartment.DataClassSystem, "episode")];
+        await CreateAsync(denial);
+
+        var error = await Assert.ThrowsAsync<UnprocessableEntityException>(() => Workflow.StartAsync(StartParameters(patient, worker, consent), Base, default));
+
+        Assert.EndsWith($"(urn:oid:{Oid}) of team member {worker} for episode data.", error.Issues[0].Diagnostics);
+    }
+
+    [Fact]
     public async Task Plan_IsRefused_InAPlannedEpisode_AndWithoutTheClientsOwnGoal()
     {
         var (patient, worker, _, consent) = await ClientAsync();
