@@ -237,7 +237,7 @@ public abstract partial class FhirApiTests
 
         using var missing = await Http.PostAsync(end, FhirTest.Json(noReason));
         using var wrongSystem = await Http.PostAsync(end, FhirTest.Json(new Parameters { Parameter = [new() { Name = "reason", Value = new Coding("http://example.org", "x") }] }));
-        using var narrow = Factory.CreateClient(TestTokens.For(FhirBridge.Core.Security.CallerRole.ResponsibleWorker, TestTokens.Organization, s.WorkerUser, "user/EpisodeOfCare.cruds"));
+        using var narrow = Factory.CreateClient(TestTokens.For(FhirBridge.Core.Security.CallerRole.ResponsibleWorker, WorkflowScenario.OwnOrganization, s.WorkerUser, "user/EpisodeOfCare.cruds"));
         using var noTeamScope = await narrow.PostAsync(end, FhirTest.Json(EndParameters("moved")));
         Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync(end, FhirTest.Json(EndParameters("moved")))).StatusCode);
         using var again = await Http.PostAsync(end, FhirTest.Json(EndParameters("moved")));
@@ -379,7 +379,8 @@ public abstract partial class FhirApiTests
             ("start", worker, () => new(HttpMethod.Post, "/fhir/EpisodeOfCare/$start-joint-client") { Content = FhirTest.Json(s.Start("client-request")) },
                 HttpStatusCode.OK, [$"access:C:operation:{p}:care-relationship:0"]),
             ("without-plan", worker, () => new(HttpMethod.Get, "/fhir/EpisodeOfCare/$without-plan?age=14d&_count=1000"),
-                HttpStatusCode.OK, [$"access:R:operation:{p}:care-relationship:0"]),
+                // The worker's organisation is not the controller: what the worklist returns is also a disclosure.
+                HttpStatusCode.OK, [$"access:R:operation:{p}:care-relationship:0", $"disclosure:E:operation:{p}:care-relationship:0"]),
             ("change refused", outsider, () => new(HttpMethod.Post, $"/fhir/EpisodeOfCare/{episode.Id}/$change-responsible-worker") { Content = FhirTest.Json(ChangeParameters(s.Member, null)) },
                 HttpStatusCode.Forbidden, [$"access:R:operation:{p}:none:4"]),
             ("change", worker, () => new(HttpMethod.Post, $"/fhir/EpisodeOfCare/{episode.Id}/$change-responsible-worker") { Content = FhirTest.Json(ChangeParameters(s.Member, null)) },

@@ -7,14 +7,17 @@ namespace FhirBridge.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A client about to become a joint client, written by the system integration: three organisations with OIDs (the
-/// callers' own, a partner and an outsider), PractitionerRoles in them (the responsible worker, a member and a successor
+/// workers' own, a partner and an outsider), PractitionerRoles in them (the responsible worker, a member and a successor
 /// in the partner organisation, an outsider), and an active permit consent naming the own and partner organisations.
 /// Every identifier is unique, so scenarios sharing a database are independent.
 /// </summary>
 public sealed class WorkflowScenario
 {
-    public const string PartnerOrganization = "1.2.246.10.23456789";
-    public const string OutsiderOrganization = "1.2.246.10.34567890";
+    // OIDs of these scenarios alone: a consent naming a shared organisation (TestTokens.Organization) would let other
+    // tests' callers see these clients.
+    public const string OwnOrganization = "1.2.246.10.60000001";
+    public const string PartnerOrganization = "1.2.246.10.60000002";
+    public const string OutsiderOrganization = "1.2.246.10.60000003";
 
     private WorkflowScenario()
     {
@@ -44,7 +47,7 @@ public sealed class WorkflowScenario
     public static async Task<WorkflowScenario> CreateAsync(FhirClient system)
     {
         var s = new WorkflowScenario();
-        var own = await OrganizationAsync(system, TestTokens.Organization, "Testikunnan hyvinvointialue");
+        var own = await OrganizationAsync(system, OwnOrganization, "Testikunnan hyvinvointialue");
         var partner = await OrganizationAsync(system, PartnerOrganization, "Kumppanikunta");
         var outsider = await OrganizationAsync(system, OutsiderOrganization, "Ulkopuolinen yhdistys");
         s.OutsiderOrganizationId = outsider;
@@ -64,7 +67,7 @@ public sealed class WorkflowScenario
             {
                 Type = Consent.ConsentProvisionType.Permit,
                 Period = new Period { Start = "2026-01-01", End = "2099-12-31" },
-                Actor = [Actor(TestTokens.Organization), Actor(PartnerOrganization)],
+                Actor = [Actor(OwnOrganization), Actor(PartnerOrganization)],
             },
         });
         s.ConsentId = consent!.Id!;
@@ -72,7 +75,7 @@ public sealed class WorkflowScenario
     }
 
     /// <summary>The responsible worker's token (a professional of the callers' organisation).</summary>
-    public string WorkerToken => TestTokens.For(CallerRole.ResponsibleWorker, TestTokens.Organization, WorkerUser, "user/*.cruds");
+    public string WorkerToken => TestTokens.For(CallerRole.ResponsibleWorker, OwnOrganization, WorkerUser, "user/*.cruds");
 
     /// <summary>A professional of the outsider organisation, which no consent of a scenario covers.</summary>
     public static string OutsiderToken => TestTokens.For(CallerRole.Professional, OutsiderOrganization, NewUser(), "user/*.cruds");
