@@ -130,6 +130,24 @@ public sealed class WorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Plan_IsRefused_WhenTheTeamsResponsibleWorkerIsNoLongerActive()
+    {
+        var (patient, worker, _, consent) = await ClientAsync();
+        var started = await Workflow.StartAsync(StartParameters(patient, worker, consent), Base, default);
+        var team = (CareTeam)started.Entry[1].Resource!;
+        team.Participant[0].Period!.End = "2026-03-01";
+        await _service.UpdateAsync("CareTeam", team.Id!, team, null, default);
+
+        var error = await Assert.ThrowsAsync<UnprocessableEntityException>(() =>
+            _service.CreateAsync("CarePlan", Plan(patient, started.Entry[0].Resource!.Id!, team.Id!, RequestStatus.Draft), null, default));
+
+        Assert.Equal(
+            "The plan's active care team has 0 active responsible workers: exactly one is needed (participant extension responsible-worker).",
+            error.Issues[0].Diagnostics);
+        Assert.Equal(["CarePlan.careTeam"], error.Issues[0].Expression);
+    }
+
+    [Fact]
     public async Task CompletingTheFollowUp_SchedulesTheNextFromTheCompletionDay()
     {
         var (patient, worker, _, consent) = await ClientAsync();
