@@ -84,16 +84,33 @@ public sealed class WorkflowTests : IAsyncLifetime
     {
         var (patient, worker, outsider, consent) = await ClientAsync();
         var parameters = StartParameters(patient, worker, consent);
-        parameters.Parameter.Add(new Parameters.ParameterComponent
-        {
-            Name = "member",
-            Part = [new() { Name = "reference", Value = new ResourceReference(outsider) }, new() { Name = "role", Value = new Coding(JointClient.CareTeamRoleSystem, "police") }],
-        });
+        parameters.Parameter.Add(Member(outsider, "police"));
 
         var error = await Assert.ThrowsAsync<UnprocessableEntityException>(() => Workflow.StartAsync(parameters, Base, default));
 
         Assert.Contains($"(urn:oid:{OtherOid}) of team member {outsider} for care-team data", error.Issues[0].Diagnostics);
         Assert.Empty((await _service.SearchAsync("EpisodeOfCare", [new("patient", patient)], new RequestContext(Base, false), default)).Bundle.Entry);
+    }
+
+    [Fact]
+    public async Task Start_ChecksAPractitionersOrganisationsThroughTheirRoles_AndAcceptsCloseOnes()
+    {
+        var (patient, worker, outsider, consent) = await ClientAsync();
+        var practitioner = await CreateAsync(new Practitioner { Name = [new HumanName { Family = "Poliisi" }] });
+        var role = (PractitionerRole)(await _service.ReadAsync("PractitionerRole", outsider["PractitionerRole/".Length..], null, default)).Resource!;
+        role.Practitioner = new ResourceReference(practitioner);
+        await _service.UpdateAsync("PractitionerRole", role.Id!, role, null, default);
+        const string closeOne = "RelatedPerson/laheinen-1"; // RelatedPerson is not a type this server stores: the reference stands alone.
+        var withCloseOne = StartParameters(patient, worker, consent);
+        withCloseOne.Parameter.Add(Member(closeOne, "close-one"));
+        var withPractitioner = StartParameters(patient, worker, consent);
+        withPractitioner.Parameter.Add(Member(practitioner, "police"));
+
+        var started = await Workflow.StartAsync(withCloseOne, Base, default);
+        var error = await Assert.ThrowsAsync<UnprocessableEntityException>(() => Workflow.StartAsync(withPractitioner, Base, default));
+
+        Assert.Equal(closeOne, ((CareTeam)started.Entry[1].Resource!).Participant[1].Member!.Reference);
+        Assert.Contains($"(urn:oid:{OtherOid}) of team member {practitioner} for care-team data", error.Issues[0].Diagnostics);
     }
 
     [Fact]
@@ -211,6 +228,12 @@ public sealed class WorkflowTests : IAsyncLifetime
         parameters.Add("consent", new ResourceReference(consent));
         return parameters;
     }
+
+    private static Parameters.ParameterComponent Member(string reference, string role) => new()
+    {
+        Name = "member",
+        Part = [new() { Name = "reference", Value = new ResourceReference(reference) }, new() { Name = "role", Value = new Coding(JointClient.CareTeamRoleSystem, role) }],
+    };
 
     private static CarePlan Plan(string patient, string episodeId, string teamId, RequestStatus status)
     {
