@@ -135,7 +135,6 @@ public abstract partial class FhirApiTests
 
     [Theory]
     [InlineData("EpisodeOfCare-yhteisasiakkuus-1")]
-    [InlineData("CarePlan-monialainen-suunnitelma-1")]
     [InlineData("CareTeam-omatiimi-1")]
     [InlineData("Consent-luovutuslupa-1")]
     public async Task Create_of_a_conforming_example_succeeds(string example)

@@ -56,6 +56,28 @@ public sealed class HostTests
     }
 
     [Theory]
+    [InlineData("59.00:00:00")]
+    [InlineData("93.00:00:00")]
+    [InlineData("70.12:00:00")]
+    public async Task A_follow_up_time_outside_two_to_three_months_stops_the_host_from_starting(string followUpAfter)
+    {
+        var settings = FhirServerFactory.BaseSettings();
+        settings["Workflow:FollowUpAfter"] = followUpAfter;
+        await using var factory = new FhirServerFactory(settings);
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("Workflow:FollowUpAfter must be whole days within 2–3 months", error.Message);
+    }
+
+    [Fact]
+    public void The_follow_up_time_defaults_to_ten_weeks()
+    {
+        var options = Provider(new Dictionary<string, string?>()).GetRequiredService<IOptions<WorkflowOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromDays(70), options.FollowUpAfter);
+    }
+
+    [Theory]
     [InlineData(false, HttpStatusCode.NotFound)]
     [InlineData(true, HttpStatusCode.NoContent)]
     public async Task Noop_endpoint_is_mapped_only_when_enabled(bool enabled, HttpStatusCode expected)

@@ -12,7 +12,8 @@ namespace FhirBridge.Core.Operations;
 /// The interactions on one resource, evaluated inside a caller's store session so that single requests and
 /// every entry of a transaction share one implementation.
 /// </summary>
-internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtractor extractor, TimeProvider time, ConformanceGate conformance)
+internal sealed class ResourceOperations(
+    ISearchQueryParser parser, IIndexExtractor extractor, TimeProvider time, ConformanceGate conformance, IWriteRules? rules = null)
 {
     /// <summary>create with the given (or a new) id; conditional create when <paramref name="ifNoneExist"/> is set.</summary>
     public async Task<ResourceResult> CreateAsync(
@@ -170,9 +171,17 @@ internal sealed class ResourceOperations(ISearchQueryParser parser, IIndexExtrac
         copy.Meta ??= new Meta();
         copy.Meta.VersionId = version.ToString(CultureInfo.InvariantCulture);
         copy.Meta.LastUpdated = now;
+        var following = rules is null ? [] : await rules.ApplyAsync(session.ForInternalLookups(), copy, cancellationToken);
         await EnsureConformsAsync(session, copy, cancellationToken);
         var write = new ResourceWrite(type, id, version, now, method, FhirSerializer.ToJson(copy), extractor.Extract(copy));
         await session.SaveAsync(write, cancellationToken);
+        foreach (var next in following)
+        {
+            await (next.Id is null
+                ? CreateAsync(session, next.Resource.TypeName, next.Resource, ifNoneExist: null, id: null, baseUrl: null, cancellationToken)
+                : PutAsync(session, next.Resource.TypeName, next.Id, next.Resource, ifMatchVersion: null, cancellationToken));
+        }
+
         return new ResourceResult(ToStored(write), copy, created);
     }
 

@@ -1,7 +1,9 @@
 using FhirBridge.Core.Errors;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
+using FhirBridge.Core.Security;
 using FhirBridge.Core.Validation;
+using FhirBridge.Core.Workflow;
 using Hl7.Fhir.Model;
 
 namespace FhirBridge.Core.Operations;
@@ -16,16 +18,25 @@ public sealed class ResourceService : IResourceService
     private readonly ConformanceGate _conformance;
 
     /// <param name="conformance">What writes must conform to; <see cref="ConformanceGate.None"/> when null.</param>
+    /// <param name="workflow">The joint-client workflow's settings: with them every write applies the plan rules and
+    /// <see cref="Workflow"/> is available; without them neither (plain FHIR storage).</param>
+    /// <param name="policy">The access policy whose consent evaluation the workflow reuses (a default one when null).</param>
     public ResourceService(
         IResourceStore store, IIndexExtractor extractor, ISearchQueryParser parser, TimeProvider time, PageSizes pageSizes,
-        ConformanceGate? conformance = null)
+        ConformanceGate? conformance = null, WorkflowSettings? workflow = null, AccessPolicy? policy = null)
     {
         _store = store;
         _conformance = conformance ?? ConformanceGate.None;
-        _resources = new ResourceOperations(parser, extractor, time, _conformance);
+        _resources = new ResourceOperations(parser, extractor, time, _conformance, workflow is null ? null : new PlanRules(workflow, time));
         _queries = new QueryOperations(parser, pageSizes);
         _bundles = new BundleProcessor(store, _resources, _queries);
+        Workflow = workflow is null
+            ? null
+            : new JointClientWorkflow(store, _resources, _queries, parser, policy ?? new AccessPolicy(parser, new AccessPolicyOptions(Time: time)), time);
     }
+
+    /// <summary>The joint-client lifecycle operations over the same store; null when constructed without workflow settings.</summary>
+    public JointClientWorkflow? Workflow { get; }
 
     public Task<ResourceResult> CreateAsync(string type, Resource resource, string? ifNoneExist, CancellationToken cancellationToken) =>
         _store.WriteAsync((session, token) => _resources.CreateAsync(session, type, resource, ifNoneExist, id: null, baseUrl: null, token), cancellationToken);

@@ -6,6 +6,11 @@ namespace FhirBridge.Core.Search;
 /// <summary>Turns a FHIR date, dateTime or instant into the half-open UTC range [Start, End) its precision implies.</summary>
 public static partial class FhirDateRange
 {
+    /// <summary>Whether <paramref name="instant"/> lies in <paramref name="period"/> (open ends are unbounded; an unreadable bound never covers).</summary>
+    public static bool Covers(Hl7.Fhir.Model.Period? period, DateTimeOffset instant) =>
+        (period?.Start is not { } start || (TryParse(start, out var from, out _) && from <= instant))
+        && (period?.End is not { } end || (TryParse(end, out _, out var until) && instant < until));
+
     /// <summary>
     /// Parses <c>YYYY</c>, <c>YYYY-MM</c>, <c>YYYY-MM-DD</c> or <c>YYYY-MM-DDThh:mm[:ss[.f+]][Z|±hh:mm]</c>.
     /// A value without a time zone is read as UTC. "2024" → [2024-01-01, 2025-01-01).

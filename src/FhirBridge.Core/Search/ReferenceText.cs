@@ -41,6 +41,10 @@ public static partial class ReferenceText
         return ServedTypes.IsServed(type);
     }
 
+    /// <summary>"Type/id" of a relative or served absolute reference (version dropped), for comparing references; null otherwise.</summary>
+    public static string? Canonical(string? text) =>
+        text is not null && (TryParseRelative(text, out var type, out var id) || TryParseServedTail(text, out type, out id)) ? $"{type}/{id}" : null;
+
     /// <summary>The resource type a reference text names, whatever its form; null for contained or unreadable references.</summary>
     public static string? TypeOf(string text) =>
         TryParseRelative(text, out var type, out _) ? type : AbsoluteTail(text)?.Type;

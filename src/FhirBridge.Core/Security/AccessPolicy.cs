@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using FhirBridge.Core.Errors;
+using FhirBridge.Core.Fhir;
 using FhirBridge.Core.Search;
 using FhirBridge.Core.Storage;
 
@@ -76,6 +77,18 @@ public sealed class AccessPolicy
         return await relations.CareBasisAsync(patientId, cancellationToken)
             ?? await relations.ConsentBasisAsync(patientId, PatientCompartment.DataClass(type), cancellationToken)
             ?? BreakGlass(caller);
+    }
+
+    /// <summary>
+    /// The consent basis a professional of organisation <paramref name="organizationOid"/> (bare OID) would have for
+    /// <paramref name="patientId"/>'s <paramref name="dataClass"/> data under the client's active consents (a denial wins),
+    /// for <paramref name="purposeOfUse"/> or the default purpose: the same evaluation as a caller's own consent basis.
+    /// </summary>
+    public Task<LegalBasis?> OrganizationConsentBasisAsync(
+        IStoreSession session, string organizationOid, string patientId, string? dataClass, string? purposeOfUse, CancellationToken cancellationToken)
+    {
+        var member = new Caller(Oids.UrnPrefix + organizationOid, null, organizationOid, CallerRole.Professional, ScopeSet.Parse(null), null, null, null, "", null, purposeOfUse);
+        return new CallerRelations(this, session, member).ConsentBasisAsync(patientId, dataClass, cancellationToken);
     }
 
     /// <summary>The patients whose <paramref name="type"/> data the caller may see in searches and history.</summary>

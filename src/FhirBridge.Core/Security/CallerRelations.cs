@@ -243,12 +243,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         return $"{Oids.UrnPrefix}{oid}|,{Escape(Oids.UrnPrefix)}{oid},{oid}";
     }
 
-    private bool Covers(Period? period)
-    {
-        var now = policy.Now;
-        return (period?.Start is not { } start || (FhirDateRange.TryParse(start, out var from, out _) && from <= now))
-            && (period?.End is not { } end || (FhirDateRange.TryParse(end, out _, out var until) && now < until));
-    }
+    private bool Covers(Period? period) => FhirDateRange.Covers(period, policy.Now);
 
     private async Task<IReadOnlyList<T>> AllAsync<T>(string type, CancellationToken cancellationToken, params (string, string)[] parameters)
         where T : Resource =>
@@ -271,10 +266,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         }
     }
 
-    private static string? Canonical(string? reference) =>
-        reference is not null && (ReferenceText.TryParseRelative(reference, out var type, out var id) || ReferenceText.TryParseServedTail(reference, out type, out id))
-            ? $"{type}/{id}"
-            : null;
+    private static string? Canonical(string? reference) => ReferenceText.Canonical(reference);
 
     // https://hl7.org/fhir/R4/search.html#escaping
     private static string Escape(string value) =>

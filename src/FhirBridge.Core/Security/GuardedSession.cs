@@ -93,7 +93,9 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
         }
         else
         {
-            Record(stored, kind, await RequireAsync(stored, kind, cancellationToken));
+            // A write may end the writer's own relationship (ending a clientship, handing over responsibility): the basis
+            // held for the version it replaces still covers the same client.
+            Record(stored, kind, await RequireAsync(stored, kind, cancellationToken, before));
         }
     }
 
@@ -129,17 +131,31 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
 
     /// <summary>The patients of <paramref name="stored"/> and the caller's basis for each; when one is missing, records the refusal and throws 403.</summary>
     private async Task<(IReadOnlyList<string> Patients, IReadOnlyList<LegalBasis?> Bases)> RequireAsync(
-        StoredResource stored, DataAccessKind kind, CancellationToken cancellationToken)
+        StoredResource stored, DataAccessKind kind, CancellationToken cancellationToken,
+        (IReadOnlyList<string> Patients, IReadOnlyList<LegalBasis?> Bases) heldBefore = default)
     {
         var patients = PatientCompartment.PatientsOf(stored.Type, stored.Json!);
         var bases = new List<LegalBasis?>();
         foreach (var patient in patients)
         {
-            var basis = await policy.BasisAsync(inner, Caller, patient, stored.Type, cancellationToken);
+            var basis = await policy.BasisAsync(inner, Caller, patient, stored.Type, cancellationToken) ?? HeldBefore(heldBefore, patient);
             bases.Add(basis ?? throw Denied(stored.Type, stored.Id, patient, kind));
         }
 
         return (patients, bases);
+    }
+
+    private static LegalBasis? HeldBefore((IReadOnlyList<string> Patients, IReadOnlyList<LegalBasis?> Bases) held, string patient)
+    {
+        for (var i = 0; i < (held.Patients?.Count ?? 0); i++)
+        {
+            if (held.Patients![i] == patient)
+            {
+                return held.Bases[i];
+            }
+        }
+
+        return null;
     }
 
     private ForbiddenException Denied(string type, string id, string patientId, DataAccessKind kind)

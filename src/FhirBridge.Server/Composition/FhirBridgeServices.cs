@@ -42,6 +42,8 @@ internal static class FhirBridgeServices
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
         services.AddScoped(sp => GuardedService(sp, sp.GetRequiredService<RequestAudit>().Trail));
+        services.AddScoped<IResourceService>(sp => sp.GetRequiredService<ResourceService>());
+        services.AddScoped(sp => sp.GetRequiredService<ResourceService>().Workflow!);
 
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
@@ -51,11 +53,13 @@ internal static class FhirBridgeServices
     }
 
     /// <summary>The interactions as <paramref name="trail"/>'s caller may use them, recording what they touch in it.</summary>
-    public static IResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => new ResourceService(
+    public static ResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => new(
         new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail),
         sp.GetRequiredService<IIndexExtractor>(),
         sp.GetRequiredService<ISearchQueryParser>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<PageSizes>(),
-        sp.GetRequiredService<ConformanceGate>());
+        sp.GetRequiredService<ConformanceGate>(),
+        sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.ToSettings(),
+        sp.GetRequiredService<AccessPolicy>());
 }

@@ -1,4 +1,5 @@
 using FhirBridge.Core.Fhir;
+using FhirBridge.Core.Workflow;
 using FhirBridge.Storage;
 
 namespace FhirBridge.Server.Configuration;
@@ -38,6 +39,10 @@ internal static class OptionsRegistration
             .Validate(o => o.RetentionYears >= 1, "AccessLog:RetentionYears must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<AuthorizationOptions>().BindConfiguration(AuthorizationOptions.Section);
+        services.AddOptions<WorkflowOptions>()
+            .BindConfiguration(WorkflowOptions.Section)
+            .Validate(o => WorkflowSettings.IsAllowed(o.FollowUpAfter), "Workflow:FollowUpAfter must be whole days within 2–3 months (60.00:00:00 to 92.00:00:00); the default is 70.00:00:00 (10 weeks).")
+            .ValidateOnStart();
 
         return services;
     }

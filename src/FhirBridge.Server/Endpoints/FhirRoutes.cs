@@ -72,6 +72,7 @@ internal static class FhirRoutes
         new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate, Access: RouteAccess.Operation),
         .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
         .. AuditRoutes(),
+        .. WorkflowRoutes(),
         new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
             Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
         new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
@@ -138,6 +139,32 @@ internal static class FhirRoutes
                 "A client's access and disclosure report (703/2023 §11): Bundle, or _format=text/csv or text/html",
                 Operation: new("access-report", "https://fhirbridge.fi/fhir/OperationDefinition/Patient-access-report"), Type: "Patient",
                 Access: RouteAccess.Operation with { Scope = ScopeAction.None }, TextReport: true),
+        ];
+    }
+
+    // The joint-client lifecycle (issue #6, docs/workflow.md): literal segments win over {type:alpha}/{id}.
+    private static IEnumerable<FhirRoute> WorkflowRoutes()
+    {
+        const string type = "EpisodeOfCare";
+        const string path = "/" + type;
+        const string definitions = "https://fhirbridge.fi/fhir/OperationDefinition/EpisodeOfCare-";
+        var change = RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.U, Scope = ScopeAction.Update };
+        return
+        [
+            new("POST", path + "/$start-joint-client", WorkflowHandlers.StartAsync,
+                "Start a joint clientship: the JointClientEpisode and its JointCareTeam in one unit of work (body: Parameters)", TakesResource: true,
+                Operation: new("start-joint-client", definitions + "start-joint-client"), Type: type,
+                Access: RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.C, Scope = ScopeAction.Create }),
+            new("POST", path + "/{id}/$end", WorkflowHandlers.EndAsync,
+                "End a joint clientship: episode finished, plans completed or revoked, follow-ups cancelled, team inactive (body: Parameters)",
+                TakesResource: true, Operation: new("end", definitions + "end"), Type: type, Access: change),
+            new("POST", path + "/{id}/$change-responsible-worker", WorkflowHandlers.ChangeResponsibleWorkerAsync,
+                "Hand the responsibility to another PractitionerRole: exactly one responsible worker in every version (body: Parameters)",
+                TakesResource: true, Operation: new("change-responsible-worker", definitions + "change-responsible-worker"), Type: type, Access: change),
+            new("GET", path + "/$without-plan", WorkflowHandlers.WithoutPlanAsync,
+                "Worklist: planned or active joint clientships older than ?age= (default 14d) without a multidisciplinary plan",
+                Operation: new("without-plan", definitions + "without-plan"), Type: type,
+                Access: RouteAccess.Operation with { Scope = ScopeAction.Search }),
         ];
     }
 
