@@ -7,6 +7,8 @@ namespace FhirBridge.Server.Tests.Infrastructure;
 /// <summary>Data of the statutory-plan sync tests, written by the system integration <c>client</c>.</summary>
 public static class StatutoryPlanData
 {
+    private const string NextReviewDate = "https://fhirbridge.fi/fhir/StructureDefinition/next-review-date";
+
     /// <summary>A joint client whose Patient carries a (test) personal identity code, as the connected systems know them.</summary>
     public static async Task<(JointClientScenario S, string Hetu)> ClientWithHetuAsync(FhirClient client)
     {
@@ -30,6 +32,8 @@ public static class StatutoryPlanData
         var plan = (CarePlan)Example("CarePlan-monialainen-suunnitelma-1");
         plan.Status = status;
         plan.SupportingInfo = [];
+        // Activated today: the follow-up review must fall 2–3 months later (the workflow's plan rules).
+        plan.SetExtension(NextReviewDate, new Date(DateTime.UtcNow.AddDays(70).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         Bundle.EntryComponent Post(string fullUrl, Resource resource)
         {
             resource.Id = null;
