@@ -61,6 +61,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual bool ChainsWritesInOneStatement => false;
 
+    /// <summary>Appended to a claim's SELECT so that concurrent claimers pass over each other's rows instead of waiting.</summary>
+    public virtual string SkipLockedClause => string.Empty;
+
     /// <summary>The SQL expression that stores a JSON text parameter in the body column.</summary>
     public virtual string JsonValue(string parameter) => parameter;
 
