@@ -26,6 +26,7 @@ internal static class FhirBridgeServices
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
         services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().AuditLog);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Outbox);
 
         services.AddSingleton<ISearchParameterRegistry, SearchParameterRegistry>();
         services.AddSingleton<IIndexExtractor, IndexExtractor>();
@@ -42,7 +43,9 @@ internal static class FhirBridgeServices
         services.AddAccessControl();
         // One service per request: its store is guarded by the request's caller and records what it touches.
         services.AddScoped<IResourceService>(sp => new ResourceService(
-            new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail),
+            new GuardedStore(
+                sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail,
+                [.. sp.GetServices<IWriteObserver>()]),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),
