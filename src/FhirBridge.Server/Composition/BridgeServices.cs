@@ -42,6 +42,7 @@ internal static class BridgeServices
         services.AddSingleton<ConsentGate>();
         services.AddSingleton<Pusher>();
         services.AddSingleton<DeliveryWorker>();
+        services.AddSingleton<OutboxAdmin>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
         return services;
     }
