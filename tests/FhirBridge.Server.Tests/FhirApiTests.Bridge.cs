@@ -38,7 +38,8 @@ public abstract partial class FhirApiTests
         await Client.CreateAsync(DisclosureConsent(patient, denied.Oid, Consent.ConsentProvisionType.Deny));
         var plan = await Client.CreateAsync(NewPlan(patient));
 
-        await consented.Fake.WaitForDeliveriesAsync(2, DeliveryWait);
+        // The consented system gets the plan and the client's three consents (as any caller the consent covers may read them).
+        await consented.Fake.WaitForDeliveriesAsync(4, DeliveryWait);
         var planRows = await WaitForRowsAsync(unconsented, rows => rows.Any(r => Part(r, "resource") == $"CarePlan/{plan!.Id}/_history/1" && Part(r, "status") != "pending"));
         var deniedRows = await WaitForRowsAsync(denied, rows => rows.Count(r => Part(r, "status") == "withheld") >= 1 && rows.Any(r => Part(r, "resource")!.StartsWith("CarePlan/", StringComparison.Ordinal) && Part(r, "status") != "pending"));
 
@@ -52,9 +53,9 @@ public abstract partial class FhirApiTests
         Assert.Equal($"No active permit consent of Patient/{patient} covers organisation {unconsented.Oid} for CarePlan (plan data) and purpose CAREMGT, or an active denial covers it.", Part(withheld, "reason"));
         Assert.Equal("withheld", Part(Assert.Single(deniedRows, r => Part(r, "resource") == $"CarePlan/{plan.Id}/_history/1"), "status"));
 
-        // Exactly one disclosure per delivered version, to the consented organisation only, naming the consent used.
+        // Exactly one disclosure per delivered version (the plan and three consents), to the consented organisation only, naming the consent used.
         var disclosures = await SearchLogAsync($"patient={patient}&type=disclosure&organization=urn:oid:{consented.Oid}");
-        Assert.Equal(2, disclosures.Count);
+        Assert.Equal(4, disclosures.Count);
         var planDisclosure = Assert.Single(disclosures, d => d.Entity.Any(e => e.What?.Reference == $"CarePlan/{plan.Id}/_history/1"));
         Assert.Equal(["disclosing-controller", "recipient"], planDisclosure.Agent.Select(a => a.Type?.Coding[0].Code));
         Assert.Equal("urn:oid:" + consented.Oid, planDisclosure.Agent[1].Who?.Identifier?.System);
