@@ -248,6 +248,34 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
+    public async Task TwoServersOnOneDatabase_DeliverEachVersionOnce_WithOneDisclosureEach()
+    {
+        await using var fake = await FakeFhirSystem.StartAsync(FakeSystemKind.Ehr);
+        var settings = await FreshDatabaseSettingsAsync();
+        await using var first = new FhirServerFactory(settings);
+        await using var second = new FhirServerFactory(settings);
+        using var admin = first.CreateClient(TestTokens.For(CallerRole.Administrator, TestTokens.Organization, BridgeAdminUser, "user/*.cruds"));
+        var oid = NewOid();
+        var endpointId = await RegisterAsync(admin, fake, oid, null);
+        var writers = new[] { first.CreateFhirClient(), second.CreateFhirClient() };
+        var patient = (await writers[0].CreateAsync(FhirTest.Patient("Kaksi palvelinta")))!.Id!;
+        await writers[1].CreateAsync(DisclosureConsent(patient, oid, Consent.ConsentProvisionType.Permit));
+
+        const int plans = 12;
+        var ids = await Task.WhenAll(Enumerable.Range(0, plans).Select(async i => (await writers[i % 2].CreateAsync(NewPlan(patient)))!.Id!));
+
+        var rows = await WaitForAsync(admin, endpointId, rows => rows.Count == plans + 1 && rows.All(r => Part(r, "status") == "done"));
+        Assert.All(ids, id => Assert.Single(fake.ReceivedFor("CarePlan", id)));
+        using var compliance = first.CreateClient(TestTokens.For(CallerRole.ComplianceOfficer, TestTokens.Organization, ComplianceUser, "user/AuditEvent.rs"));
+        using var response = await compliance.GetAsync($"/fhir/AuditEvent?patient={patient}&type=disclosure&organization=urn:oid:{oid}&_count=100");
+        var disclosed = (await FhirTest.ReadAsync<Bundle>(response)).Entry
+            .SelectMany(e => ((AuditEvent)e.Resource!).Entity.Select(x => x.What?.Reference))
+            .Where(r => r?.Contains("/_history/", StringComparison.Ordinal) == true)
+            .ToList();
+        Assert.Equal(rows.Select(r => Part(r, "resource")).Order(), disclosed.Order());
+    }
+
+    [Fact]
     public async Task ConnectedSystems_AreRegisteredOnlyByAdministrators_AndMustBeUsable()
     {
         await using var fake = await FakeFhirSystem.StartAsync(FakeSystemKind.Ehr);

@@ -44,6 +44,7 @@ internal static class DeliveryBenchmark
             ConnectionType = new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7-fhir-rest"),
             Address = fake.BaseUrl.AbsoluteUri,
             ManagingOrganization = new ResourceReference("Organization/" + organization),
+            PayloadType = [new CodeableConcept { Coding = [new Coding("http://hl7.org/fhir/resource-types", "CarePlan"), new Coding("http://hl7.org/fhir/resource-types", "Consent")] }],
         };
         endpoint.SetExtension("https://fhirbridge.fi/fhir/StructureDefinition/connected-system-kind", new Code("patient-record"));
         await CreateAsync(admin, endpoint);
