@@ -49,7 +49,7 @@ public interface IStoreSession
 
     /// <summary>
     /// Adds deliveries to the bridge's outbox in this unit of work's transaction (issue #5: a change and its pushes commit
-    /// together); an entry already there (same system and version) is kept. Only in a write unit of work.
+    /// together). Only in a write unit of work.
     /// </summary>
     Task AppendOutboxAsync(IReadOnlyList<Outbox.OutboxEntry> entries, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using FhirBridge.Bridge.ConnectedSystems;
 using FhirBridge.Bridge.Outbound;
 using FhirBridge.Core.Security;
+using FhirBridge.Core.Storage;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -38,7 +39,8 @@ internal static class BridgeServices
             .SelectPipelineByAuthority();
 
         services.AddSingleton<IWriteObserver, EndpointRegistration>();
-        services.AddSingleton<IWriteObserver, OutboxWriter>();
+        services.AddSingleton<IWriteObserver>(sp => new OutboxWriter(
+            sp.GetRequiredService<ConnectedSystemDirectory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IResourceStore>));
         services.AddSingleton<ConsentGate>();
         services.AddSingleton<Pusher>();
         services.AddSingleton<DeliveryWorker>();

@@ -13,7 +13,7 @@ internal static class OutboxRows
     // Keeps one statement's parameters (6 a row) well below SQLite's and PostgreSQL's limits.
     private const int RowsPerStatement = 200;
 
-    /// <summary>Inserts pending rows in the given transaction; a row for the same system and version is kept as it is.</summary>
+    /// <summary>Inserts pending rows in the given transaction (a version is written once, so its rows are new).</summary>
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
     {
         for (var start = 0; start < entries.Count; start += RowsPerStatement)
@@ -27,7 +27,6 @@ internal static class OutboxRows
                 sql.Append(i == start ? string.Empty : ", ").AppendList<object>([e.EndpointId, e.ResourceType, e.ResourceId, e.Version, StatusText(DeliveryStatus.Pending), ticks, ticks]);
             }
 
-            sql.Append(" ON CONFLICT (endpoint_id, resource_type, resource_id, version) DO NOTHING");
             await using var command = sql.CreateCommand(connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

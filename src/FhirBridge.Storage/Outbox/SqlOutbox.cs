@@ -7,9 +7,9 @@ using FhirBridge.Storage.Sql;
 namespace FhirBridge.Storage.Outbox;
 
 /// <summary>
-/// <see cref="IOutbox"/> on the store's database. Claims are write transactions (SQLite: the single writer; PostgreSQL:
-/// SERIALIZABLE with <c>FOR UPDATE SKIP LOCKED</c>), so two workers never lease the same row; a claim that loses a race
-/// returns nothing and the worker tries again next cycle.
+/// <see cref="IOutbox"/> on the store's database. Claims and finishes are <see cref="TransactionKind.Queue"/> transactions
+/// (SQLite: the single writer; PostgreSQL: READ COMMITTED with <c>FOR UPDATE SKIP LOCKED</c>), so two workers never lease
+/// the same row; a claim that loses a race returns nothing and the worker tries again next cycle.
 /// </summary>
 internal sealed class SqlOutbox(SqlTransactions transactions, SqlAuditLog auditLog) : IOutbox
 {
@@ -21,7 +21,7 @@ internal sealed class SqlOutbox(SqlTransactions transactions, SqlAuditLog auditL
         try
         {
             return await transactions.TranslateAsync(() => transactions.RunAsync(
-                TransactionKind.Write, (connection, transaction, ct) => ClaimAsync(connection, transaction, owner, max, now.UtcTicks, (now + lease).UtcTicks, ct), cancellationToken));
+                TransactionKind.Queue, (connection, transaction, ct) => ClaimAsync(connection, transaction, owner, max, now.UtcTicks, (now + lease).UtcTicks, ct), cancellationToken));
         }
         catch (Core.Errors.ResourceConflictException)
         {
@@ -39,7 +39,7 @@ internal sealed class SqlOutbox(SqlTransactions transactions, SqlAuditLog auditL
         return transactions.TranslateAsync(async () =>
         {
             var finished = await transactions.RunAsync(
-                TransactionKind.Write,
+                TransactionKind.Queue,
                 async (connection, transaction, ct) =>
                 {
                     var final = outcome.Status != DeliveryStatus.Pending;
@@ -90,7 +90,7 @@ internal sealed class SqlOutbox(SqlTransactions transactions, SqlAuditLog auditL
         }
 
         return transactions.TranslateAsync(() => transactions.RunAsync(
-            TransactionKind.Write,
+            TransactionKind.Queue,
             async (connection, transaction, ct) =>
             {
                 await using var command = sql.CreateCommand(connection, transaction);

@@ -30,6 +30,13 @@ internal enum TransactionKind
     /// <summary>Schema migration: each statement sees what concurrent migrators committed before it took the migration lock.</summary>
     Schema,
 
+    /// <summary>
+    /// Claiming and finishing outbox rows: a queue, where each statement sees the latest commits and row locks (with
+    /// <c>FOR UPDATE SKIP LOCKED</c>) keep workers apart — under SERIALIZABLE, concurrent workers touching rows of one
+    /// index page would fail each other. SQLite: the single writer.
+    /// </summary>
+    Queue,
+
     /// <summary>Sealing or purging the audit chain: one at a time across processes, seeing every commit made before the lock.</summary>
     Chain,
 }
