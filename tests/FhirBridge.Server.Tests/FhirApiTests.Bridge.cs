@@ -480,7 +480,8 @@ public abstract partial class FhirApiTests
         }
         else
         {
-            settings["Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "fhirbridge-server-tests", FhirTest.Unique(), "fhirbridge.db");
+            // Beside the suite's own database, so the fixture deletes it with its folder.
+            settings["Storage:SqlitePath"] = Path.Combine(Path.GetDirectoryName(settings["Storage:SqlitePath"])!, FhirTest.Unique() + ".db");
         }
 
         return settings;
