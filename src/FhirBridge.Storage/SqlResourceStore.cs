@@ -1,6 +1,8 @@
 using FhirBridge.Core.Audit;
+using FhirBridge.Core.Outbox;
 using FhirBridge.Core.Storage;
 using FhirBridge.Storage.Audit;
+using FhirBridge.Storage.Outbox;
 using FhirBridge.Storage.Sql;
 
 namespace FhirBridge.Storage;
@@ -15,15 +17,20 @@ public sealed class SqlResourceStore : IResourceStore, IAsyncDisposable
 
     private readonly SqlTransactions _transactions;
     private readonly SqlAuditLog _auditLog;
+    private readonly SqlOutbox _outbox;
 
     internal SqlResourceStore(SqlDialect dialect)
     {
         _transactions = new SqlTransactions(dialect);
         _auditLog = new SqlAuditLog(_transactions);
+        _outbox = new SqlOutbox(_transactions, _auditLog);
     }
 
     /// <summary>The access and disclosure log kept in the same database.</summary>
     public IAuditLog AuditLog => _auditLog;
+
+    /// <summary>The bridge's outbox kept in the same database.</summary>
+    public IOutbox Outbox => _outbox;
 
     public Task<T> WriteAsync<T>(Func<IStoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {

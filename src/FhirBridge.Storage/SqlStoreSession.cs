@@ -52,6 +52,12 @@ internal sealed class SqlStoreSession(SqlDialect dialect, DbConnection connectio
         AppendedAudit = AppendedAudit || entries.Count > 0;
     }
 
+    public Task AppendOutboxAsync(IReadOnlyList<Core.Outbox.OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.Count == 0 ? Task.CompletedTask : Outbox.OutboxRows.InsertAsync(connection, transaction, entries, cancellationToken);
+    }
+
     public async Task SaveAsync(ResourceWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);

@@ -50,6 +50,16 @@ public sealed class AuditEventFactory(AccessLogSettings settings, TimeProvider t
         return events.Select(e => AuditEntries.From(e)).ToList();
     }
 
+    /// <summary>
+    /// The DisclosureLogEvent of data the server itself sent to <paramref name="recipient"/>'s organisation (a bridge push):
+    /// the disclosing controller and the recipient as agents, the client, the versions, and the consent used.
+    /// </summary>
+    public AuditEntry ForDisclosure(Caller recipient, Interaction interaction, string patientId, IReadOnlyList<LoggedData> items, LegalBasis basis)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        return AuditEntries.From(Disclosure(recipient, interaction, patientId, items, basis, time.GetUtcNow()));
+    }
+
     private AuditEvent Access(
         Caller caller, Interaction interaction, string? patientId, IReadOnlyList<LoggedData> items, LegalBasis? basis, RequestOutcome outcome,
         DateTimeOffset now)

@@ -56,6 +56,16 @@ public sealed class AccessPolicy
         }
     }
 
+    /// <summary>Throws <see cref="ForbiddenException"/> unless the caller is an administrator (e.g. connected systems and their deliveries).</summary>
+    public static void RequireAdministrator(Caller caller, string what)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.Role != CallerRole.Administrator)
+        {
+            throw new ForbiddenException($"{what} is for administrators, not {caller.Role.ToText()}s.");
+        }
+    }
+
     /// <summary>True when the caller sees every client's data (system integration, or an allowed break-glass access).</summary>
     public bool IsUnrestricted(Caller caller) => UnrestrictedBasis(caller) is not null;
 

@@ -102,6 +102,9 @@ internal sealed class GuardedSession(IStoreSession inner, AccessPolicy policy, A
     public Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
         inner.AppendAuditAsync(entries, cancellationToken);
 
+    public Task AppendOutboxAsync(IReadOnlyList<Outbox.OutboxEntry> entries, CancellationToken cancellationToken) =>
+        inner.AppendOutboxAsync(entries, cancellationToken);
+
     // A new client has no data yet: whoever may create client data may register one.
     private LegalBasis? NewClientBasis() => Caller.Role switch
     {

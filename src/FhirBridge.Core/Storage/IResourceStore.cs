@@ -46,6 +46,12 @@ public interface IStoreSession
     /// Only in a write unit of work.
     /// </summary>
     Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds deliveries to the bridge's outbox in this unit of work's transaction (issue #5: a change and its pushes commit
+    /// together). Only in a write unit of work.
+    /// </summary>
+    Task AppendOutboxAsync(IReadOnlyList<Outbox.OutboxEntry> entries, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -26,6 +26,7 @@ internal static class FhirBridgeServices
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
         services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().AuditLog);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreHost>().Outbox);
 
         services.AddSingleton<ISearchParameterRegistry, SearchParameterRegistry>();
         services.AddSingleton<IIndexExtractor, IndexExtractor>();
@@ -54,7 +55,7 @@ internal static class FhirBridgeServices
 
     /// <summary>The interactions as <paramref name="trail"/>'s caller may use them, recording what they touch in it.</summary>
     public static ResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => new(
-        new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail),
+        new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail, [.. sp.GetServices<IWriteObserver>()]),
         sp.GetRequiredService<IIndexExtractor>(),
         sp.GetRequiredService<ISearchQueryParser>(),
         sp.GetRequiredService<TimeProvider>(),

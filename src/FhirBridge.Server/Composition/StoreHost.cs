@@ -1,4 +1,5 @@
 using FhirBridge.Core.Audit;
+using FhirBridge.Core.Outbox;
 using FhirBridge.Core.Storage;
 using FhirBridge.Server.Configuration;
 using FhirBridge.Storage;
@@ -16,6 +17,9 @@ internal sealed class StoreHost(IOptions<StorageHostOptions> options, ILogger<St
 
     /// <summary>The access and disclosure log of the same database; only available once the host has started.</summary>
     public IAuditLog AuditLog => _store?.AuditLog ?? throw new InvalidOperationException("The audit log is used before the host started.");
+
+    /// <summary>The bridge's outbox of the same database; only available once the host has started.</summary>
+    public IOutbox Outbox => _store?.Outbox ?? throw new InvalidOperationException("The outbox is used before the host started.");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

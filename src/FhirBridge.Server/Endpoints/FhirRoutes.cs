@@ -73,6 +73,7 @@ internal static class FhirRoutes
         .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
         .. AuditRoutes(),
         .. WorkflowRoutes(),
+        .. OutboxRoutes(),
         new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
             Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
         new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
@@ -165,6 +166,27 @@ internal static class FhirRoutes
                 "Worklist: planned or active joint clientships older than ?age= (default 14d) without a multidisciplinary plan",
                 Operation: new("without-plan", definitions + "without-plan"), Type: type,
                 Access: RouteAccess.Operation with { Scope = ScopeAction.Search }),
+        ];
+    }
+
+    // The outbox admin operations on Endpoint (connected systems); literal segments win over the instance routes.
+    private static IEnumerable<FhirRoute> OutboxRoutes()
+    {
+        var deliveries = new FhirOperation("deliveries", "https://fhirbridge.fi/fhir/OperationDefinition/Endpoint-deliveries");
+        var retry = new FhirOperation("retry", "https://fhirbridge.fi/fhir/OperationDefinition/Endpoint-retry");
+        var list = RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.R, Scope = ScopeAction.Read };
+        var requeue = RouteAccess.Operation with { Action = AuditEvent.AuditEventAction.U, Scope = ScopeAction.Update };
+        const string summary = "(administrators; status=pending|done|withheld|superseded|dead-letter, _count)";
+        return
+        [
+            new("GET", "/Endpoint/$deliveries", BridgeHandlers.DeliveriesAsync, $"Outbox deliveries to every connected system with their reasons {summary}",
+                Operation: deliveries, Type: "Endpoint", Access: list),
+            new("GET", "/Endpoint/{id}/$deliveries", BridgeHandlers.DeliveriesAsync, $"Outbox deliveries to one connected system with their reasons {summary}",
+                Operation: deliveries, Type: "Endpoint", Access: list),
+            new("POST", "/Endpoint/$retry", BridgeHandlers.RetryAsync, "Retry every dead-lettered delivery, or one (?delivery=id) (administrators)",
+                Operation: retry, Type: "Endpoint", Access: requeue),
+            new("POST", "/Endpoint/{id}/$retry", BridgeHandlers.RetryAsync, "Retry the dead-lettered deliveries to one connected system, or one (?delivery=id) (administrators)",
+                Operation: retry, Type: "Endpoint", Access: requeue),
         ];
     }
 

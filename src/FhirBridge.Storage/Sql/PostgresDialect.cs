@@ -76,6 +76,8 @@ internal sealed class PostgresDialect : SqlDialect
     // index page that concurrent creates insert into: they would fail each other (https://www.postgresql.org/docs/15/transaction-iso.html#XACT-SERIALIZABLE).
     public override bool ChainsWritesInOneStatement => true;
 
+    public override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
+
     public override string JsonValue(string parameter) => $"CAST({parameter} AS jsonb)";
 
     public override string JsonText(string column) => $"{column}::text";

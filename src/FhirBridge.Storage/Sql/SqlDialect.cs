@@ -30,6 +30,13 @@ internal enum TransactionKind
     /// <summary>Schema migration: each statement sees what concurrent migrators committed before it took the migration lock.</summary>
     Schema,
 
+    /// <summary>
+    /// Claiming and finishing outbox rows: a queue, where each statement sees the latest commits and row locks (with
+    /// <c>FOR UPDATE SKIP LOCKED</c>) keep workers apart — under SERIALIZABLE, concurrent workers touching rows of one
+    /// index page would fail each other. SQLite: the single writer.
+    /// </summary>
+    Queue,
+
     /// <summary>Sealing or purging the audit chain: one at a time across processes, seeing every commit made before the lock.</summary>
     Chain,
 }
@@ -60,6 +67,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// (<c>WITH written AS (INSERT ... RETURNING rid), ...</c>); otherwise they are separate statements that find the row again.
     /// </summary>
     public virtual bool ChainsWritesInOneStatement => false;
+
+    /// <summary>Appended to a claim's SELECT so that concurrent claimers pass over each other's rows instead of waiting.</summary>
+    public virtual string SkipLockedClause => string.Empty;
 
     /// <summary>The SQL expression that stores a JSON text parameter in the body column.</summary>
     public virtual string JsonValue(string parameter) => parameter;

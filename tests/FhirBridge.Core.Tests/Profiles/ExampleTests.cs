@@ -46,6 +46,9 @@ public sealed class ExampleTests
         var codings = resource.Select("descendants().ofType(Coding)").Cast<Coding>()
             .Where(c => c.System?.StartsWith(ProfilePackage.Canonical, StringComparison.Ordinal) == true)
             .ToList();
+        // The connected-system kind is a code (valueCode) from the package's own code system.
+        codings.AddRange(resource.Select($"extension('{ProfilePackage.Canonical}/StructureDefinition/connected-system-kind').value").Cast<Code>()
+            .Select(c => new Coding($"{ProfilePackage.Canonical}/CodeSystem/connected-system-kind", c.Value)));
 
         Assert.NotEmpty(codings);
         Assert.All(codings, c => Assert.Contains(

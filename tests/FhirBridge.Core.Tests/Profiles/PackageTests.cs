@@ -54,7 +54,7 @@ public sealed class PackageTests
 
         Assert.Equal(
             [
-                ("AccessLogEvent", "AuditEvent"), ("DisclosureConsent", "Consent"), ("DisclosureLogEvent", "AuditEvent"),
+                ("AccessLogEvent", "AuditEvent"), ("ConnectedSystemEndpoint", "Endpoint"), ("DisclosureConsent", "Consent"), ("DisclosureLogEvent", "AuditEvent"),
                 ("FollowUpTask", "Task"), ("JointCareTeam", "CareTeam"), ("JointClientEpisode", "EpisodeOfCare"),
                 ("MultidisciplinaryPlan", "CarePlan"), ("StatutoryPlanReference", "DocumentReference"),
             ],

@@ -61,6 +61,18 @@ public sealed class FhirServerFactory : WebApplicationFactory<Program>
         // A hanging connected system fails a statutory-plan sync quickly; small pages make the sync follow next links.
         ["Bridge:StatutoryPlanSync:RequestTimeout"] = "00:00:02",
         ["Bridge:StatutoryPlanSync:PageSize"] = "2",
+        // The bridge's delivery worker with short delays, so fault and retry tests take seconds.
+        ["Bridge:Delivery:PollInterval"] = "00:00:00.100",
+        ["Bridge:Delivery:RetryBaseDelay"] = "00:00:00.100",
+        ["Bridge:Delivery:RetryMaxDelay"] = "00:00:00.500",
+        ["Bridge:Delivery:MaxAttempts"] = "12",
+        ["Bridge:Delivery:AttemptTimeout"] = "00:00:01",
+        ["Bridge:Delivery:HttpRetries"] = "1",
+        ["Bridge:Delivery:HttpRetryDelay"] = "00:00:00.050",
+        ["Bridge:Delivery:Lease"] = "00:00:04",
+        ["Bridge:Delivery:BreakerMinimumThroughput"] = "4",
+        ["Bridge:Delivery:BreakerSamplingDuration"] = "00:00:05",
+        ["Bridge:Delivery:BreakerBreakDuration"] = "00:00:01",
     };
 
     /// <summary>A client sending <paramref name="token"/> as its bearer token.</summary>

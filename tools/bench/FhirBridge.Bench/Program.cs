@@ -9,6 +9,8 @@ using Npgsql;
 //   FhirBridge.Bench run --scenarios raw-insert --postgres "<connection string>" --label postgres --results r.jsonl
 //   FhirBridge.Bench extraction --examples tests/FhirBridge.Server.Tests/Examples --results extraction.jsonl
 //   FhirBridge.Bench validation --profiles profiles --results validation.jsonl
+//   FhirBridge.Bench delivery --url http://127.0.0.1:8080 --key-file key.b64 --key-id bench --issuer I --audience A --organization <OID>
+//                             [--count 200] [--concurrency 4] --output docs/benchmarks.md: bridge change→delivered latency and throughput
 //   FhirBridge.Bench report --results r.jsonl [--extraction extraction.jsonl] [--validation validation.jsonl] --output docs/benchmarks.md --command "tools/bench/run.sh"
 try
 {
@@ -19,6 +21,7 @@ try
         "extraction" => await ExtractionAsync(options),
         "validation" => await ValidationAsync(options),
         "report" => await ReportAsync(options),
+        "delivery" => await DeliveryBenchmark.RunAsync(options),
         _ => throw new ArgumentException($"Unknown command '{command}': use run, extraction, validation or report."),
     };
 }
