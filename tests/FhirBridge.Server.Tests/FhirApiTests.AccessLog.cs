@@ -21,7 +21,7 @@ public abstract partial class FhirApiTests
     public async Task EveryEndpoint_WritesExactlyItsLogEntries()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
         ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         using var http = Factory.CreateClient(s.Token("member"));
         var plan = $"/fhir/CarePlan/{s.CarePlanId}";

@@ -18,8 +18,8 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_StoresAndLinksEveryMappedPlan_FromEverySystem()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
-        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Factory);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Kuntoutussuunnitelma", typeCode: "KUNTSUU");
         ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Suunnitelma", typeCode: "SUUNN");
@@ -59,8 +59,8 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanResync_IsIdempotent_AndAChangedDocumentUpdatesItsReference()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
-        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Factory);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         social.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Asiakassuunnitelma");
         var token = s.Token("member");
@@ -95,7 +95,7 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSyncs_InParallel_NeverDuplicateAReferenceOrALink()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
         var oids = Enumerable.Range(0, 3).Select(_ => NewDocumentOid()).ToList();
         foreach (var oid in oids)
         {
@@ -120,7 +120,7 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_ReportsUnmappedCodes_WithTheSystemThatSentThem_AndStoresNothingForThem()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
         var mapped = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         var medication = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Lääkehoitosuunnitelma", typeCode: "LAAKSUU");
         var unknown = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Outo asiakirja", typeCode: "OUTO");
@@ -151,8 +151,8 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_GoesOnWhenOneSystemFails_AndIs503WhenAllFail()
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
-        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
+        await using var social = await RegisteredFakeSystem.SocialWelfareAsync(Factory);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         var client = social.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Asiakassuunnitelma");
         await social.Fake.RefuseConnectionsAsync();
@@ -196,7 +196,7 @@ public abstract partial class FhirApiTests
     public async Task StatutoryPlanSync_IsRefused_WithoutWriteAccessToThePlan_AndTheRefusalIsLogged(string caller, string message)
     {
         var (s, hetu) = await ClientWithHetuAsync();
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         // A care-team member whose token lets them update the plan but not the references.
         var token = caller == "plan-scope-only"
@@ -240,7 +240,7 @@ public abstract partial class FhirApiTests
         var (draft, draftHetu) = await ClientWithHetuAsync();
         var planId = await MultidisciplinaryPlanAsync(s.PatientId, RequestStatus.Active);
         var draftId = await MultidisciplinaryPlanAsync(draft.PatientId, RequestStatus.Draft);
-        await using var ehr = await RegisteredFakeSystem.EhrAsync(Client);
+        await using var ehr = await RegisteredFakeSystem.EhrAsync(Factory);
         var health = ehr.Fake.AddStatutoryPlan(hetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
         ehr.Fake.AddStatutoryPlan(draftHetu, NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 

@@ -16,7 +16,7 @@ public sealed class StatutoryPlanScheduleTests
             var client = server.Factory.CreateFhirClient();
             var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
             var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
-            await using var ehr = await RegisteredFakeSystem.EhrAsync(client);
+            await using var ehr = await RegisteredFakeSystem.EhrAsync(server.Factory);
             var document = ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 
             var linked = await WaitForLinkAsync(client, planId, TimeSpan.FromSeconds(30));
@@ -41,7 +41,7 @@ public sealed class StatutoryPlanScheduleTests
             var client = server.Factory.CreateFhirClient();
             var (s, hetu) = await StatutoryPlanData.ClientWithHetuAsync(client);
             var planId = await StatutoryPlanData.MultidisciplinaryPlanAsync(client, s.PatientId, RequestStatus.Active);
-            await using var ehr = await RegisteredFakeSystem.EhrAsync(client);
+            await using var ehr = await RegisteredFakeSystem.EhrAsync(server.Factory);
             ehr.Fake.AddStatutoryPlan(hetu, StatutoryPlanData.NewDocumentOid(), "Terveys- ja hoitosuunnitelma");
 
             await Task.Delay(TimeSpan.FromSeconds(1.5));

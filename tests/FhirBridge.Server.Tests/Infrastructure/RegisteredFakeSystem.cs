@@ -28,14 +28,15 @@ public sealed class RegisteredFakeSystem : IAsyncDisposable
 
     public string EndpointId => Endpoint.Id!;
 
-    /// <summary>A fake patient-record system (EHR), registered through <paramref name="admin"/> (a caller that may write directory data).</summary>
-    public static Task<RegisteredFakeSystem> EhrAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.Ehr);
+    /// <summary>A fake patient-record system (EHR), registered in <paramref name="server"/> by an administrator (only they register connected systems).</summary>
+    public static Task<RegisteredFakeSystem> EhrAsync(FhirServerFactory server) => StartAsync(server, FakeSystemKind.Ehr);
 
-    /// <summary>A fake social-welfare client system, registered through <paramref name="admin"/>.</summary>
-    public static Task<RegisteredFakeSystem> SocialWelfareAsync(FhirClient admin) => StartAsync(admin, FakeSystemKind.SocialWelfare);
+    /// <summary>A fake social-welfare client system, registered in <paramref name="server"/> by an administrator.</summary>
+    public static Task<RegisteredFakeSystem> SocialWelfareAsync(FhirServerFactory server) => StartAsync(server, FakeSystemKind.SocialWelfare);
 
-    private static async Task<RegisteredFakeSystem> StartAsync(FhirClient admin, FakeSystemKind kind)
+    private static async Task<RegisteredFakeSystem> StartAsync(FhirServerFactory server, FakeSystemKind kind)
     {
+        var admin = server.CreateFhirClient(TestTokens.Administrator);
         // Each test's systems are organisations of their own, so what one test registered never answers for another.
         var fake = await FakeFhirSystem.StartAsync(new FakeFhirSystemOptions { Kind = kind, OrganizationOid = $"1.2.246.10.{Random.Shared.Next(10_000_000, 99_999_999)}" });
         var name = $"{(kind == FakeSystemKind.Ehr ? "Potilastietojärjestelmä" : "Sosiaalihuollon asiakastietojärjestelmä")} {FhirTest.Unique()[..8]}";

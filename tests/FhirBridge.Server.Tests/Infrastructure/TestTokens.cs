@@ -26,6 +26,9 @@ public static class TestTokens
     /// <summary>What the default test clients send: a system integration with <c>system/*.cruds</c>.</summary>
     public static string System { get; } = For(CallerRole.SystemIntegration, clientId: "test-ehr");
 
+    /// <summary>An administrator of the test organisation: directory and configuration data, e.g. connected systems.</summary>
+    public static string Administrator { get; } = For(CallerRole.Administrator, user: "urn:oid:1.2.246.537.26|900000001", scope: "user/*.cruds");
+
     /// <summary>A valid token for any caller.</summary>
     public static string For(
         CallerRole role, string organization = Organization, string? user = null, string? scope = null, string? name = null, string? clientId = null) =>
