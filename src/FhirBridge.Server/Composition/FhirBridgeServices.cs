@@ -39,15 +39,18 @@ internal static class FhirBridgeServices
         services.AddFhirBridgeValidation();
         services.AddFhirBridgeMappings();
         services.AddAccessControl();
-        // One service per request: its store is guarded by the request's caller and records what it touches.
+        // One store and service per request: the store is guarded by the request's caller and records what it touches.
+        services.AddScoped(sp => new GuardedStore(
+            sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail));
         services.AddScoped<IResourceService>(sp => new ResourceService(
-            new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), sp.GetRequiredService<RequestAudit>().Trail),
+            sp.GetRequiredService<GuardedStore>(),
             sp.GetRequiredService<IIndexExtractor>(),
             sp.GetRequiredService<ISearchQueryParser>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PageSizes>(),
             sp.GetRequiredService<ConformanceGate>()));
 
+        services.AddPopulation();
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
         services.AddSingleton<TerminologyService>();

@@ -72,6 +72,7 @@ internal static class FhirRoutes
         new("GET", Instance + "/$validate", FhirHandlers.ValidateInstanceAsync, "Validate a stored resource", Operation: Validate, Access: RouteAccess.Operation),
         .. ConformanceCatalog.Types.SelectMany(ConformanceRoutes),
         .. AuditRoutes(),
+        .. PopulationRoutes.All,
         new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
             Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
         new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",
