@@ -82,7 +82,7 @@ public sealed class PopulationGenerator
     /// <summary>Client number <paramref name="index"/> (0-based).</summary>
     public SeedClient Client(int index)
     {
-        var random = new Random(unchecked((Options.Seed * 1_000_003) + index));
+        var random = new Random(StreamSeed(Options.Seed, index));
         var id = $"{Directory.Prefix}-p{index}";
         var female = random.Next(2) == 0;
         var birth = new DateOnly(1940, 1, 1).AddDays(random.Next(365 * 65));
@@ -170,6 +170,15 @@ public sealed class PopulationGenerator
     {
         var start = Options.AsOf.AddDays(-random.Next(60, 400));
         return new SeedFlag($"{patientId}-flag", start, start.AddDays(random.Next(30, 500)));
+    }
+
+    // SplitMix64 of (seed, index): neighbouring clients get unrelated streams (System.Random's nearby seeds correlate).
+    private static int StreamSeed(int seed, int index)
+    {
+        var z = unchecked(((ulong)seed << 32) + (ulong)index + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;

@@ -107,11 +107,12 @@ public sealed class JointClientCandidates(
             cancellationToken);
         var flags = await PopulationData.AllAsync<Flag>(
             session,
-            _access.Query("Flag", pageSizes, ("code", $"{PopulationCodes.IdentificationSystem}|{PopulationCodes.JustifiedReason}"), ("status", "active")),
+            // Flag?code is the package's own SearchParameter (profiles/SearchParameter-Flag-code.json); R4 has no status parameter on Flag.
+            _access.Query("Flag", pageSizes, ("code", $"{PopulationCodes.IdentificationSystem}|{PopulationCodes.JustifiedReason}")),
             cancellationToken);
         var day = PopulationData.Midnight(asOf);
-        var inForce = flags.Where(f =>
-            (PopulationData.Start(f.Resource.Period?.Start) is not { } start || start < day.AddDays(1))
+        var inForce = flags.Where(f => f.Resource.Status == Flag.FlagStatus.Active
+            && (PopulationData.Start(f.Resource.Period?.Start) is not { } start || start < day.AddDays(1))
             && (PopulationData.End(f.Resource.Period?.End) is not { } expiry || expiry > day));
         return episodes.Select(e => PopulationData.PatientOf(e.Resource.Patient))
             .Concat(inForce.Select(f => PopulationData.PatientOf(f.Resource.Subject)))
