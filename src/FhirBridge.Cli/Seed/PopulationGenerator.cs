@@ -57,8 +57,17 @@ public sealed class PopulationGenerator
     public IEnumerable<Bundle> ClientBundles(int clientsPerBundle)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(clientsPerBundle, 1);
+        return Clients.Chunk(clientsPerBundle).Select(Transaction);
+    }
+
+    /// <summary>
+    /// One transaction with the resources of <paramref name="clients"/> (made by this generator or by hand, e.g. a test's
+    /// own episodes and scores), referring to this population's directory.
+    /// </summary>
+    public Bundle Transaction(IEnumerable<SeedClient> clients)
+    {
         var resources = new SeedResources(Directory, Options.AsOf);
-        return Clients.Chunk(clientsPerBundle).Select(chunk => Transaction(chunk.SelectMany(resources.For)));
+        return Transaction(clients.SelectMany(resources.For));
     }
 
     /// <summary>Every resource of the population, directory first: what a loaded server holds.</summary>
