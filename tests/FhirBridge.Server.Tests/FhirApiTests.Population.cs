@@ -326,6 +326,12 @@ public abstract partial class FhirApiTests
     private async Task<string> ClientWithVisitsAsync(string organization, int count, int cancelled = 0, int beforeWindow = 0)
     {
         var patient = (await Client.CreateAsync(FhirTest.Patient("Päivystys")))!.Id!;
+        await AddEmergencyVisitsAsync(patient, organization, count, cancelled, beforeWindow);
+        return patient;
+    }
+
+    private async Task AddEmergencyVisitsAsync(string patient, string organization, int count, int cancelled = 0, int beforeWindow = 0)
+    {
         var transaction = new Bundle { Type = Bundle.BundleType.Transaction };
         for (var i = 0; i < count; i++)
         {
@@ -345,7 +351,6 @@ public abstract partial class FhirApiTests
         }
 
         await Client.TransactionAsync(transaction);
-        return patient;
     }
 
     private static Flag JustifiedReason(string patientId, string start, string end) => new()
