@@ -5,6 +5,7 @@ using FhirBridge.Core.Population;
 using FhirBridge.Core.Security;
 using FhirBridge.Server.Tests.Infrastructure;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
 using Task = System.Threading.Tasks.Task;
 
 namespace FhirBridge.Server.Tests;
@@ -159,6 +160,19 @@ public abstract partial class FhirApiTests
         using var response = await Http.GetAsync(CandidatesPath + query);
 
         Assert.Equal(message, (await FhirTest.AssertOutcomeAsync(response, HttpStatusCode.BadRequest)).Issue[0].Diagnostics);
+    }
+
+    [Fact]
+    public async Task The_CapabilityStatement_declares_the_population_operations()
+    {
+        var rest = (await Client.CapabilityStatementAsync())!.Rest.Single();
+
+        Assert.Contains(rest.Resource.Single(r => r.Type == "Patient").Operation, o =>
+            o is { Name: "joint-client-candidates", Definition: "https://fhirbridge.fi/fhir/OperationDefinition/Patient-joint-client-candidates" });
+        Assert.Contains(rest.Resource.Single(r => r.Type == "EpisodeOfCare").Operation, o =>
+            o is { Name: "outcomes", Definition: "https://fhirbridge.fi/fhir/OperationDefinition/EpisodeOfCare-outcomes" });
+        Assert.Contains(rest.Resource.Single(r => r.Type == "Flag").SearchParam, p => p.Name == "code");
+        Assert.Contains(rest.Resource.Single(r => r.Type == "Encounter").SearchParam, p => p.Name == "service-type");
     }
 
     [Fact]

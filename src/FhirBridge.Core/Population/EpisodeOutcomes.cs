@@ -39,9 +39,10 @@ public sealed class EpisodeOutcomes(GuardedStore store, AccessPolicy policy, Pag
                 var organizations = await _access.OrganizationsAsync(session, requested, Name, token);
                 var episodes = await FinishedAsync(session, periodText, start, end, organizations, token);
                 var patients = episodes.Select(e => e.Patient).Distinct(StringComparer.Ordinal).ToList();
-                var scores = await LinkedAsync<Observation>(session, "Observation", episodes, patients, ("code", string.Join(',', PopulationCodes.WhoqolDomains.Select(d => $"{PopulationCodes.OutcomeSystem}|{d}"))), token);
-                var plans = await LinkedAsync<CarePlan>(session, "CarePlan", episodes, patients, ("category", $"{PopulationCodes.PlanCategorySystem}|{PopulationCodes.MultidisciplinaryPlan}"), token);
-                var visits = await VisitsAsync(session, episodes, plans, token);
+                var scores = Linked(episodes, await ByPatientAsync<Observation>(session, "Observation", patients, token));
+                var plans = Linked(episodes, await ByPatientAsync<CarePlan>(session, "CarePlan", patients, token), p => p.Category.Any(c => c.Coding.Any(
+                    x => x.System == PopulationCodes.PlanCategorySystem && x.Code == PopulationCodes.MultidisciplinaryPlan)));
+                var visits = Visits(episodes, plans, await ByPatientAsync<Encounter>(session, "Encounter", patients, token));
                 return Result(periodText, organizations, episodes.Count, Changes(scores), plans.Count, visits);
             },
             cancellationToken);
@@ -75,23 +76,33 @@ public sealed class EpisodeOutcomes(GuardedStore store, AccessPolicy policy, Pag
         return finished;
     }
 
-    /// <summary>The resources of <paramref name="type"/> of the episodes' clients that are linked to one of the episodes, by episode.</summary>
-    private async Task<ILookup<string, T>> LinkedAsync<T>(
-        IStoreSession session, string type, IReadOnlyList<Finished> episodes, IReadOnlyList<string> patients, (string, string) filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The clients' resources of <paramref name="type"/>, by subject only: on SQLite a second criterion next to the subject
+    /// makes the search take seconds per query at 10 000 clients (docs/outcomes.md), so the rest is filtered in memory.
+    /// </summary>
+    private async Task<List<T>> ByPatientAsync<T>(IStoreSession session, string type, IReadOnlyList<string> patients, CancellationToken cancellationToken)
+        where T : Resource
+    {
+        var found = new List<T>();
+        foreach (var chunk in patients.Chunk(PopulationData.PatientChunk))
+        {
+            var query = _access.Query(type, pageSizes, ("subject", string.Join(',', chunk.Select(p => $"Patient/{p}"))));
+            found.AddRange((await PopulationData.AllAsync<T>(session, query, cancellationToken)).Select(r => r.Resource));
+        }
+
+        return found;
+    }
+
+    /// <summary>The resources linked to one of the episodes (and passing <paramref name="keep"/>), by episode.</summary>
+    private static ILookup<string, T> Linked<T>(IReadOnlyList<Finished> episodes, IEnumerable<T> resources, Func<T, bool>? keep = null)
         where T : DomainResource
     {
         var wanted = episodes.Select(e => e.Reference).ToHashSet(StringComparer.Ordinal);
-        var found = new List<(string Episode, T Resource)>();
-        foreach (var chunk in patients.Chunk(PopulationData.PatientChunk))
-        {
-            var query = _access.Query(type, pageSizes, filter, ("subject", string.Join(',', chunk.Select(p => $"Patient/{p}"))));
-            found.AddRange((await PopulationData.AllAsync<T>(session, query, cancellationToken))
-                .Select(r => (Episode: PopulationData.EpisodeOf(r.Resource), r.Resource))
-                .Where(r => r.Episode is not null && wanted.Contains(r.Episode))
-                .Select(r => (r.Episode!, r.Resource)));
-        }
-
-        return found.ToLookup(f => f.Episode, f => f.Resource, StringComparer.Ordinal);
+        return resources
+            .Where(r => keep?.Invoke(r) ?? true)
+            .Select(r => (Episode: PopulationData.EpisodeOf(r), Resource: r))
+            .Where(r => r.Episode is not null && wanted.Contains(r.Episode))
+            .ToLookup(r => r.Episode!, r => r.Resource, StringComparer.Ordinal);
     }
 
     /// <summary>Per domain, each episode's last score minus its first (episodes with at least two scores).</summary>
@@ -114,9 +125,10 @@ public sealed class EpisodeOutcomes(GuardedStore store, AccessPolicy policy, Pag
             : null;
 
     /// <summary>Visits per service type (or class) in the months before and after each plan activation, summed over episodes.</summary>
-    private async Task<SortedDictionary<string, (Coding Coding, int Before, int After)>> VisitsAsync(
-        IStoreSession session, IReadOnlyList<Finished> episodes, ILookup<string, CarePlan> plans, CancellationToken cancellationToken)
+    private static SortedDictionary<string, (Coding Coding, int Before, int After)> Visits(
+        IReadOnlyList<Finished> episodes, ILookup<string, CarePlan> plans, IReadOnlyList<Encounter> encounters)
     {
+        var byPatient = encounters.ToLookup(e => PopulationData.PatientOf(e.Subject) ?? "", StringComparer.Ordinal);
         var totals = new SortedDictionary<string, (Coding Coding, int Before, int After)>(StringComparer.Ordinal);
         foreach (var episode in episodes)
         {
@@ -133,9 +145,7 @@ public sealed class EpisodeOutcomes(GuardedStore store, AccessPolicy policy, Pag
 
             var from = activated.AddMonths(-VisitMonths);
             var until = activated.AddMonths(VisitMonths);
-            var query = _access.Query(
-                "Encounter", pageSizes, ("subject", $"Patient/{episode.Patient}"), ("date", "ge" + from.ToString("o")), ("date", "le" + until.ToString("o")));
-            foreach (var (_, encounter) in await PopulationData.AllAsync<Encounter>(session, query, cancellationToken))
+            foreach (var encounter in byPatient[episode.Patient])
             {
                 if (!PopulationData.IsVisit(encounter) || PopulationData.Start(encounter.Period?.Start) is not { } visit || visit < from || visit >= until)
                 {

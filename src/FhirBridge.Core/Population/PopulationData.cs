@@ -29,10 +29,9 @@ internal static class PopulationData
 
     /// <summary>The joint-client episode a plan, team, task or outcome Observation is linked to, as <c>EpisodeOfCare/id</c>.</summary>
     public static string? EpisodeOf(DomainResource resource) =>
-        resource.GetExtensionValue<ResourceReference>(PopulationCodes.EpisodeExtension)?.Reference is { } text
-        && (ReferenceText.TryParseRelative(text, out var type, out var id) || ReferenceText.TryParseServedTail(text, out type, out id))
-        && type == "EpisodeOfCare"
-            ? $"EpisodeOfCare/{id}"
+        ReferenceText.Canonical(resource.GetExtensionValue<ResourceReference>(PopulationCodes.EpisodeExtension)?.Reference) is { } episode
+        && episode.StartsWith("EpisodeOfCare/", StringComparison.Ordinal)
+            ? episode
             : null;
 
     public static string? PatientOf(ResourceReference? reference) => PatientCompartment.PatientId(reference?.Reference);

@@ -41,6 +41,12 @@ public static partial class ReferenceText
         return ServedTypes.IsServed(type);
     }
 
+    /// <summary>A relative or served absolute reference as <c>Type/id</c>; null for any other form.</summary>
+    public static string? Canonical(string? reference) =>
+        reference is not null && (TryParseRelative(reference, out var type, out var id) || TryParseServedTail(reference, out type, out id))
+            ? $"{type}/{id}"
+            : null;
+
     /// <summary>The resource type a reference text names, whatever its form; null for contained or unreadable references.</summary>
     public static string? TypeOf(string text) =>
         TryParseRelative(text, out var type, out _) ? type : AbsoluteTail(text)?.Type;

@@ -109,12 +109,12 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
 
     private LegalBasis? CareTeamBasis(CareTeam team, HashSet<string> members) =>
         team.Status == CareTeam.CareTeamStatus.Active
-        && team.Participant.Any(p => Canonical(p.Member?.Reference) is { } member && members.Contains(member) && Covers(p.Period))
+        && team.Participant.Any(p => ReferenceText.Canonical(p.Member?.Reference) is { } member && members.Contains(member) && Covers(p.Period))
             ? new LegalBasis(LegalBasis.CareRelationshipCode, $"CareTeam/{team.Id}")
             : null;
 
     private static LegalBasis? EpisodeBasis(EpisodeOfCare episode, HashSet<string> members) =>
-        episode.Status == EpisodeOfCare.EpisodeOfCareStatus.Active && Canonical(episode.CareManager?.Reference) is { } manager && members.Contains(manager)
+        episode.Status == EpisodeOfCare.EpisodeOfCareStatus.Active && ReferenceText.Canonical(episode.CareManager?.Reference) is { } manager && members.Contains(manager)
             ? new LegalBasis(LegalBasis.CareRelationshipCode, $"EpisodeOfCare/{episode.Id}")
             : null;
 
@@ -194,7 +194,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
             return true;
         }
 
-        var target = Canonical(actor.Reference);
+        var target = ReferenceText.Canonical(actor.Reference);
         return target is not null
             && ((await MembersAsync(cancellationToken)).Contains(target)
                 || (target.StartsWith("Organization/", StringComparison.Ordinal)
@@ -256,11 +256,6 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
 
     private Task<List<StoredResource>> AllStoredAsync(string type, CancellationToken cancellationToken, params (string, string)[] parameters) =>
         session.SearchAllAsync(policy.Parse(type, parameters) with { Count = LookupPageSize }, cancellationToken);
-
-    private static string? Canonical(string? reference) =>
-        reference is not null && (ReferenceText.TryParseRelative(reference, out var type, out var id) || ReferenceText.TryParseServedTail(reference, out type, out id))
-            ? $"{type}/{id}"
-            : null;
 
     private static Task<T> Once<T>(Dictionary<string, Task<T>> cache, string key, Func<Task<T>> find)
     {
