@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using FhirBridge.Core.Fhir;
@@ -35,24 +36,38 @@ public sealed class SeedLoader(HttpClient http, Uri fhirBase, string token, int 
         return new SeedResult(population.Options.Patients, resources, watch.Elapsed);
     }
 
+    /// <summary>How often a transaction is sent again after the server answered that a concurrent write won (409, 412) or it was busy (503).</summary>
+    public const int Attempts = 5;
+
     private async Task<int> PostAsync(Bundle bundle, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, fhirBase)
+        var json = FhirSerializer.ToJson(bundle);
+        for (var attempt = 1; ; attempt++)
         {
-            Content = new StringContent(FhirSerializer.ToJson(bundle), Encoding.UTF8, "application/fhir+json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
-        // The transaction's response is not needed; minimal keeps it small.
-        request.Headers.Add("Prefer", "return=minimal");
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, fhirBase)
+            {
+                Content = new StringContent(json, Encoding.UTF8, "application/fhir+json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+            // The transaction's response is not needed; minimal keeps it small.
+            request.Headers.Add("Prefer", "return=minimal");
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return bundle.Entry.Count;
+            }
+
+            // Parallel transactions may lose a race on PostgreSQL (serialization failure): the server says to retry.
+            if (attempt < Attempts && response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.ServiceUnavailable)
+            {
+                await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken);
+                continue;
+            }
+
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new SeedException($"POST {fhirBase} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Diagnostics(body)}");
         }
-
-        return bundle.Entry.Count;
     }
 
     private static string Diagnostics(string body)
