@@ -7,7 +7,7 @@ public static class CliApp
 {
     private const string HelpFlag = "help";
 
-    private static readonly IReadOnlyList<ICommand> Commands = [new ValidateCommand(), new PackageCommand(), new TokenCommand(), new VerifyLogCommand()];
+    private static readonly IReadOnlyList<ICommand> Commands = [new ValidateCommand(), new PackageCommand(), new TokenCommand(), new VerifyLogCommand(), new Seed.SeedCommand()];
 
     /// <summary>Runs <c>fhirbridge</c> with <paramref name="args"/>, writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)

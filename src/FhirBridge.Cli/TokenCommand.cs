@@ -72,8 +72,15 @@ public sealed class TokenCommand : ICommand
 
         var request = Request(arguments);
         var lifetime = Lifetime(arguments.Single(LifetimeOption));
+        output.WriteLine(Mint(request, arguments.Single(KeyFileOption), arguments.Single(IssuerOption), arguments.Single(AudienceOption), lifetime));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A token for <paramref name="request"/> signed with the development key in <paramref name="keyFile"/> (default file when null).</summary>
+    internal static string Mint(CallerToken request, string? keyFile, string? issuer, string? audience, TimeSpan lifetime)
+    {
         DevelopmentSigningKey key;
-        var keyFile = arguments.Single(KeyFileOption) ?? DevelopmentSigningKey.DefaultFile;
+        keyFile ??= DevelopmentSigningKey.DefaultFile;
         try
         {
             key = DevelopmentSigningKey.LoadOrCreate(keyFile);
@@ -83,14 +90,8 @@ public sealed class TokenCommand : ICommand
             throw new UsageException($"cannot use the key file {keyFile}: {e.Message}");
         }
 
-        output.WriteLine(CallerToken.Sign(
-            request.ToClaims(),
-            key.Key,
-            arguments.Single(IssuerOption) ?? DevelopmentSigningKey.Issuer,
-            arguments.Single(AudienceOption) ?? DevelopmentSigningKey.Audience,
-            DateTimeOffset.UtcNow,
-            lifetime));
-        return ExitCodes.Ok;
+        return CallerToken.Sign(
+            request.ToClaims(), key.Key, issuer ?? DevelopmentSigningKey.Issuer, audience ?? DevelopmentSigningKey.Audience, DateTimeOffset.UtcNow, lifetime);
     }
 
     private static CallerToken Request(Arguments arguments)

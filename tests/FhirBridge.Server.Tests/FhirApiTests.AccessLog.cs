@@ -34,6 +34,9 @@ public abstract partial class FhirApiTests
             Identifier = [new Identifier(FhirTest.TestIdSystem, tag)],
         });
         var p = s.PatientId;
+        // The member's own organisation as a resource, where the client made enough emergency visits to be a candidate.
+        var ownOrganization = await NewOrganizationAsync(TestTokens.Organization);
+        await AddEmergencyVisitsAsync(p, ownOrganization, 9);
         var calls = new (string Name, Func<HttpRequestMessage> Request, string[] Entries)[]
         {
             ("read", () => new(HttpMethod.Get, plan), [$"access:R:read:{p}:care-relationship:0"]),
@@ -61,6 +64,11 @@ public abstract partial class FhirApiTests
                 [$"access:R:operation:{p}:care-relationship:0", $"access:C:operation:{p}:care-relationship:0", $"access:U:operation:{p}:care-relationship:0"]),
             ("delete", () => new(HttpMethod.Delete, plan), [$"access:D:delete:{p}:care-relationship:0"]),
             ("read deleted", () => new(HttpMethod.Get, plan), ["access:R:read:-:none:4"]),
+            ("candidates", () => new(HttpMethod.Get, $"{CandidatesPath}?as-of=2026-06-30&organization=Organization/{ownOrganization}"),
+                [$"access:R:operation:{p}:statutory-task:0", "access:C:operation:-::0"]),
+            ("candidates post", () => new(HttpMethod.Post, CandidatesPath) { Content = FhirTest.Json(new Parameters { { "as-of", new Date("2026-06-30") } }) },
+                [$"access:R:operation:{p}:statutory-task:0", "access:C:operation:-::0"]),
+            ("outcomes", () => new(HttpMethod.Get, $"{OutcomesPath}?period=2026&organization=Organization/{ownOrganization}"), ["access:E:operation:-::0"]),
         };
 
         foreach (var (name, request, expected) in calls)

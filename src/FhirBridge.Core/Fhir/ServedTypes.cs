@@ -12,7 +12,7 @@ public static class ServedTypes
     [
         "Patient", "Practitioner", "PractitionerRole", "Organization", "Endpoint", "Encounter",
         "EpisodeOfCare", "CareTeam", "CarePlan", "Goal", "Consent", "Task", "DocumentReference",
-        "Observation", "QuestionnaireResponse", "Provenance", AuditLog,
+        "Observation", "QuestionnaireResponse", "Provenance", "Flag", "List", AuditLog,
     ];
 
     private static readonly HashSet<string> Set = new(All, StringComparer.Ordinal);

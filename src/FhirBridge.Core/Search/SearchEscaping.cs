@@ -27,6 +27,11 @@ internal static class SearchEscaping
         return pieces;
     }
 
+    /// <summary>Escapes the characters that separate search values (https://hl7.org/fhir/R4/search.html#escaping).</summary>
+    public static string Escape(string value) =>
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace(",", @"\,", StringComparison.Ordinal)
+            .Replace("$", @"\$", StringComparison.Ordinal).Replace("|", @"\|", StringComparison.Ordinal);
+
     /// <summary>Replaces the escape sequences by the characters they stand for; other backslashes stay.</summary>
     public static string Unescape(string text)
     {

@@ -123,6 +123,10 @@ public sealed class AccessPolicy
         return Parse(type, (parameter, string.Join(',', values))).Criteria.Single();
     }
 
+    /// <summary>Ids of the Organization resources that carry the caller's organisation OID.</summary>
+    internal Task<HashSet<string>> OrganizationsOfAsync(IStoreSession session, Caller caller, CancellationToken cancellationToken) =>
+        Relations(session, caller).OrganizationsAsync(cancellationToken);
+
     /// <summary>Forgets what was looked up in <paramref name="session"/>: a write may have changed teams, episodes or consents.</summary>
     public void Forget(IStoreSession session) => _cache.Remove(session);
 

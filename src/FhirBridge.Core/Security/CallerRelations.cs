@@ -109,12 +109,12 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
 
     private LegalBasis? CareTeamBasis(CareTeam team, HashSet<string> members) =>
         team.Status == CareTeam.CareTeamStatus.Active
-        && team.Participant.Any(p => Canonical(p.Member?.Reference) is { } member && members.Contains(member) && Covers(p.Period))
+        && team.Participant.Any(p => ReferenceText.Canonical(p.Member?.Reference) is { } member && members.Contains(member) && Covers(p.Period))
             ? new LegalBasis(LegalBasis.CareRelationshipCode, $"CareTeam/{team.Id}")
             : null;
 
     private static LegalBasis? EpisodeBasis(EpisodeOfCare episode, HashSet<string> members) =>
-        episode.Status == EpisodeOfCare.EpisodeOfCareStatus.Active && Canonical(episode.CareManager?.Reference) is { } manager && members.Contains(manager)
+        episode.Status == EpisodeOfCare.EpisodeOfCareStatus.Active && ReferenceText.Canonical(episode.CareManager?.Reference) is { } manager && members.Contains(manager)
             ? new LegalBasis(LegalBasis.CareRelationshipCode, $"EpisodeOfCare/{episode.Id}")
             : null;
 
@@ -194,7 +194,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
             return true;
         }
 
-        var target = Canonical(actor.Reference);
+        var target = ReferenceText.Canonical(actor.Reference);
         return target is not null
             && ((await MembersAsync(cancellationToken)).Contains(target)
                 || (target.StartsWith("Organization/", StringComparison.Ordinal)
@@ -212,7 +212,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
             return members;
         }
 
-        var identifier = $"{user[..bar]}|{Escape(user[(bar + 1)..])}";
+        var identifier = $"{user[..bar]}|{SearchEscaping.Escape(user[(bar + 1)..])}";
         var practitioners = await AllStoredAsync("Practitioner", cancellationToken, ("identifier", identifier));
         members.UnionWith(practitioners.Select(p => $"Practitioner/{p.Id}"));
         if (members.Count > 0)
@@ -225,7 +225,7 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
     }
 
     /// <summary>Ids of the Organization resources that carry the caller's organisation OID.</summary>
-    private Task<HashSet<string>> OrganizationsAsync(CancellationToken cancellationToken) => _organizations ??= FindOrganizationsAsync(cancellationToken);
+    public Task<HashSet<string>> OrganizationsAsync(CancellationToken cancellationToken) => _organizations ??= FindOrganizationsAsync(cancellationToken);
 
     private async Task<HashSet<string>> FindOrganizationsAsync(CancellationToken cancellationToken)
     {
@@ -239,8 +239,8 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
     // The forms Oids.Of reads: system urn:oid:X without a value, or a value urn:oid:X or X.
     private string OidTokens()
     {
-        var oid = Escape(caller.Organization);
-        return $"{Oids.UrnPrefix}{oid}|,{Escape(Oids.UrnPrefix)}{oid},{oid}";
+        var oid = SearchEscaping.Escape(caller.Organization);
+        return $"{Oids.UrnPrefix}{oid}|,{SearchEscaping.Escape(Oids.UrnPrefix)}{oid},{oid}";
     }
 
     private bool Covers(Period? period) => FhirDateRange.Covers(period, policy.Now);
@@ -249,29 +249,8 @@ internal sealed class CallerRelations(AccessPolicy policy, IStoreSession session
         where T : Resource =>
         (await AllStoredAsync(type, cancellationToken, parameters)).Select(s => (T)FhirSerializer.ParseJson(s.Json!)).ToList();
 
-    private async Task<List<StoredResource>> AllStoredAsync(string type, CancellationToken cancellationToken, params (string, string)[] parameters)
-    {
-        var query = policy.Parse(type, parameters) with { Count = LookupPageSize };
-        var all = new List<StoredResource>();
-        while (true)
-        {
-            var page = await session.SearchAsync(query, cancellationToken);
-            all.AddRange(page.Matches.Where(m => m.Json is not null));
-            if (page.NextPageToken is null)
-            {
-                return all;
-            }
-
-            query = query with { PageToken = page.NextPageToken };
-        }
-    }
-
-    private static string? Canonical(string? reference) => ReferenceText.Canonical(reference);
-
-    // https://hl7.org/fhir/R4/search.html#escaping
-    private static string Escape(string value) =>
-        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace(",", @"\,", StringComparison.Ordinal)
-            .Replace("$", @"\$", StringComparison.Ordinal).Replace("|", @"\|", StringComparison.Ordinal);
+    private Task<List<StoredResource>> AllStoredAsync(string type, CancellationToken cancellationToken, params (string, string)[] parameters) =>
+        session.SearchAllAsync(policy.Parse(type, parameters) with { Count = LookupPageSize }, cancellationToken);
 
     private static Task<T> Once<T>(Dictionary<string, Task<T>> cache, string key, Func<Task<T>> find)
     {

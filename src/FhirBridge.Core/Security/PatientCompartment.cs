@@ -29,6 +29,8 @@ public static class PatientCompartment
         ["DocumentReference"] = new("subject", "subject", "documents"),
         ["Consent"] = new("patient", "patient", null),
         ["Provenance"] = new("target", "target", null),
+        ["Flag"] = new("subject", "subject", "episode"),
+        ["List"] = new("subject", "subject", "episode"),
     };
 
     private static readonly HashSet<string> Directory = new(StringComparer.Ordinal) { "Practitioner", "PractitionerRole", "Organization", "Endpoint" };
@@ -93,6 +95,8 @@ public static class PatientCompartment
             DocumentReference r => [r.Subject],
             Consent r => [r.Patient],
             Provenance r => [.. r.Target],
+            Flag r => [r.Subject],
+            List r => [r.Subject],
             _ => [],
         };
         return Distinct(references.Select(r => r?.Reference));

@@ -68,6 +68,23 @@ internal static class StoreSessions
 {
     /// <summary>The session to use for lookups the caller never sees: unguarded when <paramref name="session"/> is guarded.</summary>
     public static IStoreSession ForInternalLookups(this IStoreSession session) => session is IGuardedSession guarded ? guarded.Unguarded : session;
+
+    /// <summary>Every current match of <paramref name="query"/>, following the page cursor to the last page.</summary>
+    public static async Task<List<StoredResource>> SearchAllAsync(this IStoreSession session, SearchQuery query, CancellationToken cancellationToken)
+    {
+        var all = new List<StoredResource>();
+        while (true)
+        {
+            var page = await session.SearchAsync(query, cancellationToken);
+            all.AddRange(page.Matches.Where(m => m.Json is not null));
+            if (page.NextPageToken is null)
+            {
+                return all;
+            }
+
+            query = query with { PageToken = page.NextPageToken };
+        }
+    }
 }
 
 /// <summary>One stored version. <see cref="Json"/> is null for a delete marker.</summary>

@@ -22,6 +22,9 @@ public sealed record MustConformRule(string ResourceType, string When, string Pr
         new("CarePlan", Coded("category", "care-plan-category", "multidisciplinary-collaboration-plan"), Definition("MultidisciplinaryPlan")),
         new("EpisodeOfCare", Coded("type", "episode-type", "joint-client"), Definition("JointClientEpisode")),
         new("Consent", Coded("category", "consent-category", "joint-client-disclosure"), Definition("DisclosureConsent")),
+        new("Flag", Coded("code", "joint-client-identification", "justified-reason"), Definition("JustifiedReasonFlag")),
+        new("Observation", $"code.coding.where(system = '{Base}/CodeSystem/outcome-measure' and code.startsWith('whoqol-')).exists()", Definition("WhoqolBrefDomainScore")),
+        new("Observation", $"code.coding.where(system = '{Base}/CodeSystem/outcome-measure' and (code = 'ors' or code = 'srs')).exists()", Definition("SessionFeedbackScore")),
         new(
             "CareTeam",
             $"extension('{Definition("joint-client-episode")}').exists() or participant.extension('{Definition("responsible-worker")}').exists()",

@@ -41,11 +41,13 @@ internal static class FhirBridgeServices
         services.AddFhirBridgeMappings();
         services.AddFhirBridgeBridge();
         services.AddAccessControl();
-        // One service per request: its store is guarded by the request's caller and records what it touches.
-        services.AddScoped(sp => GuardedService(sp, sp.GetRequiredService<RequestAudit>().Trail));
+        // One store and service per request: the store is guarded by the request's caller and records what it touches.
+        services.AddScoped(sp => NewGuardedStore(sp, sp.GetRequiredService<RequestAudit>().Trail));
+        services.AddScoped(sp => ServiceOver(sp, sp.GetRequiredService<GuardedStore>()));
         services.AddScoped<IResourceService>(sp => sp.GetRequiredService<ResourceService>());
         services.AddScoped(sp => sp.GetRequiredService<ResourceService>().Workflow!);
 
+        services.AddPopulation();
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<ConformanceCatalog>();
         services.AddSingleton<TerminologyService>();
@@ -54,8 +56,14 @@ internal static class FhirBridgeServices
     }
 
     /// <summary>The interactions as <paramref name="trail"/>'s caller may use them, recording what they touch in it.</summary>
-    public static ResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => new(
-        new GuardedStore(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail, [.. sp.GetServices<IWriteObserver>()]),
+    public static ResourceService GuardedService(IServiceProvider sp, AccessTrail trail) => ServiceOver(sp, NewGuardedStore(sp, trail));
+
+    /// <summary>The store as <paramref name="trail"/>'s caller may use it; its writes also reach the write observers (the bridge's outbox).</summary>
+    private static GuardedStore NewGuardedStore(IServiceProvider sp, AccessTrail trail) =>
+        new(sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<AccessPolicy>(), trail, [.. sp.GetServices<IWriteObserver>()]);
+
+    private static ResourceService ServiceOver(IServiceProvider sp, GuardedStore store) => new(
+        store,
         sp.GetRequiredService<IIndexExtractor>(),
         sp.GetRequiredService<ISearchQueryParser>(),
         sp.GetRequiredService<TimeProvider>(),

@@ -74,6 +74,7 @@ internal static class FhirRoutes
         .. AuditRoutes(),
         .. WorkflowRoutes(),
         .. OutboxRoutes(),
+        .. PopulationRoutes.All,
         new("GET", "/ValueSet/$expand", ConformanceHandlers.Expand, "Expand a loaded ValueSet (?url=)",
             Operation: new("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"), Type: "ValueSet"),
         new("GET", "/ValueSet/$validate-code", ConformanceHandlers.ValidateCode, "Whether a code is in a loaded ValueSet (?url=&system=&code=)",

@@ -56,7 +56,8 @@ public sealed class PackageTests
             [
                 ("AccessLogEvent", "AuditEvent"), ("ConnectedSystemEndpoint", "Endpoint"), ("DisclosureConsent", "Consent"), ("DisclosureLogEvent", "AuditEvent"),
                 ("FollowUpTask", "Task"), ("JointCareTeam", "CareTeam"), ("JointClientEpisode", "EpisodeOfCare"),
-                ("MultidisciplinaryPlan", "CarePlan"), ("StatutoryPlanReference", "DocumentReference"),
+                ("JustifiedReasonFlag", "Flag"), ("MultidisciplinaryPlan", "CarePlan"), ("SessionFeedbackScore", "Observation"),
+                ("StatutoryPlanReference", "DocumentReference"), ("WhoqolBrefDomainScore", "Observation"),
             ],
             profiles);
     }

@@ -19,7 +19,10 @@ public sealed class FhirBridgePackageTests
         var profiles = FhirBridgePackage.Resources.OfType<StructureDefinition>().Where(s => s.Kind == StructureDefinition.StructureDefinitionKind.Resource);
 
         Assert.Equal(
-            ["AccessLogEvent", "ConnectedSystemEndpoint", "DisclosureConsent", "DisclosureLogEvent", "FollowUpTask", "JointCareTeam", "JointClientEpisode", "MultidisciplinaryPlan", "StatutoryPlanReference"],
+            [
+                "AccessLogEvent", "ConnectedSystemEndpoint", "DisclosureConsent", "DisclosureLogEvent", "FollowUpTask", "JointCareTeam", "JointClientEpisode",
+                "JustifiedReasonFlag", "MultidisciplinaryPlan", "SessionFeedbackScore", "StatutoryPlanReference", "WhoqolBrefDomainScore",
+            ],
             profiles.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.All(FhirBridgePackage.Resources, r => Assert.True(r is StructureDefinition or ValueSet or CodeSystem or SearchParameter, r.TypeName));
     }
