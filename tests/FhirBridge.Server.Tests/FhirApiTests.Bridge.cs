@@ -34,8 +34,9 @@ public abstract partial class FhirApiTests
         await using var denied = await ConnectAsync(FakeSystemKind.SocialWelfare);
         var patient = await NewClientAsync();
         var consent = await Client.CreateAsync(DisclosureConsent(patient, consented.Oid, Consent.ConsentProvisionType.Permit));
-        await Client.CreateAsync(DisclosureConsent(patient, denied.Oid, Consent.ConsentProvisionType.Permit));
+        // The denial first: were the permit alone in force for a moment, the worker could rightly deliver under it.
         await Client.CreateAsync(DisclosureConsent(patient, denied.Oid, Consent.ConsentProvisionType.Deny));
+        await Client.CreateAsync(DisclosureConsent(patient, denied.Oid, Consent.ConsentProvisionType.Permit));
         var plan = await Client.CreateAsync(NewPlan(patient));
 
         // The consented system gets the plan and the client's three consents (as any caller the consent covers may read them).

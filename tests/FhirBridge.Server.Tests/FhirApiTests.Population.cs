@@ -31,7 +31,7 @@ public abstract partial class FhirApiTests
         Assert.Contains(visits, v => v.Value > 8 && v.Key.Flag is { } f && f.Start <= SeedAsOf && f.End >= SeedAsOf);
         Assert.Contains(visits, v => v.Value > 8 && v.Key.Flag is { } f && f.End < SeedAsOf && !v.Key.IsExcluded(SeedAsOf));
         Assert.Contains(visits, v => v.Value == 8);
-        var result = await new SeedLoader(Factory.CreateClient(), new Uri(Factory.Server.BaseAddress, "fhir"), TestTokens.System, 2).LoadAsync(generator, 10, default);
+        var result = await new SeedLoader(Factory.CreateClient(), new Uri(Factory.BaseUrl + "/fhir"), TestTokens.System, 2).LoadAsync(generator, 10, default);
         Assert.Equal(200, result.Patients);
 
         using var http = Factory.CreateClient(TestTokens.System);

@@ -66,14 +66,14 @@ public sealed class PopulationGenerator
     /// </summary>
     public Bundle Transaction(IEnumerable<SeedClient> clients)
     {
-        var resources = new SeedResources(Directory, Options.AsOf);
+        var resources = new SeedResources(Directory);
         return Transaction(clients.SelectMany(resources.For));
     }
 
     /// <summary>Every resource of the population, directory first: what a loaded server holds.</summary>
     public IEnumerable<Resource> Resources()
     {
-        var resources = new SeedResources(Directory, Options.AsOf);
+        var resources = new SeedResources(Directory);
         return Directory.Resources().Concat(Clients.SelectMany(resources.For));
     }
 

@@ -4,7 +4,7 @@ using Hl7.Fhir.Model;
 namespace FhirBridge.Cli.Seed;
 
 /// <summary>Builds a seeded client's FHIR resources, conforming to the FhirBridge profiles where a must-conform rule applies.</summary>
-internal sealed class SeedResources(SeedDirectory directory, DateOnly asOf)
+internal sealed class SeedResources(SeedDirectory directory)
 {
     /// <summary>The synthetic service types of the seeded encounters (not a national code system).</summary>
     public const string ServiceTypeSystem = "https://fhirbridge.example/seed/service-type";
@@ -216,7 +216,7 @@ internal sealed class SeedResources(SeedDirectory directory, DateOnly asOf)
         };
         if (active)
         {
-            plan.Extension.Add(new Extension($"{Base}/StructureDefinition/next-review-date", new Date(Day(Max(activated.AddDays(70), asOf)))));
+            plan.Extension.Add(new Extension($"{Base}/StructureDefinition/next-review-date", new Date(Day(activated.AddDays(70)))));
         }
 
         return plan;
@@ -237,8 +237,6 @@ internal sealed class SeedResources(SeedDirectory directory, DateOnly asOf)
     private static Meta Profile(string name) => new() { Profile = [$"{Base}/StructureDefinition/{name}"] };
 
     private static string Pick(IReadOnlyList<string> ids, string key) => ids[(int)(SeedDirectory.StableHash(key) % (uint)ids.Count)];
-
-    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

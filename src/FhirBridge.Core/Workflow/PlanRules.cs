@@ -11,7 +11,7 @@ namespace FhirBridge.Core.Workflow;
 /// The multidisciplinary plan's rules on every write path (DOMAIN.md steps 4, 5, 7): creating an open plan or activating
 /// one needs an active joint-client episode of the same client, the client's own goal and exactly one active responsible
 /// worker in the plan's team, who is the episode's care manager. Activation schedules a FollowUpTask due on the plan's
-/// next-review-date (2–3 months after activation; set to <see cref="WorkflowSettings.FollowUpAfter"/> when the plan
+/// next-review-date (2–3 months after activation — period.start, or the day of the write when the plan states none; set to <see cref="WorkflowSettings.FollowUpAfter"/> when the plan
 /// states none). Completing a follow-up while the plan is active schedules the next one and moves the plan's review date.
 /// </summary>
 internal sealed class PlanRules(WorkflowSettings settings, TimeProvider time) : IWriteRules
@@ -48,8 +48,7 @@ internal sealed class PlanRules(WorkflowSettings settings, TimeProvider time) : 
             return [];
         }
 
-        var today = Today;
-        var due = ReviewDate(plan, today);
+        var due = ReviewDate(plan, ActivationDate(plan));
         return [new FollowingWrite(FollowUp(plan, episode.Id!, worker, due))];
     }
 
@@ -109,7 +108,14 @@ internal sealed class PlanRules(WorkflowSettings settings, TimeProvider time) : 
         return worker;
     }
 
-    /// <summary>The plan's next review date, checked to lie 2–3 months after <paramref name="today"/>, or set to the default.</summary>
+    /// <summary>
+    /// The day the plan took effect: its period.start when it states one (a plan recorded after it was agreed, e.g. moved
+    /// from another system), otherwise today.
+    /// </summary>
+    private DateOnly ActivationDate(CarePlan plan) =>
+        plan.Period?.Start is { } start && FhirDateRange.TryParse(start, out var from, out _) ? DateOnly.FromDateTime(from.UtcDateTime) : Today;
+
+    /// <summary>The plan's next review date, checked to lie 2–3 months after <paramref name="today"/> (its activation), or set to the default.</summary>
     private DateOnly ReviewDate(CarePlan plan, DateOnly today)
     {
         var stated = JointClient.NextReviewDate(plan);
