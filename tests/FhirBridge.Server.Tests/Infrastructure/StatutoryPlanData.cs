@@ -33,7 +33,9 @@ public static class StatutoryPlanData
         plan.Status = status;
         plan.SupportingInfo = [];
         // Activated today: the follow-up review must fall 2–3 months later (the workflow's plan rules).
-        plan.SetExtension(NextReviewDate, new Date(DateTime.UtcNow.AddDays(70).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        var today = DateTime.UtcNow;
+        plan.Period = new Period { Start = Day(today) };
+        plan.SetExtension(NextReviewDate, new Date(Day(today.AddDays(70))));
         Bundle.EntryComponent Post(string fullUrl, Resource resource)
         {
             resource.Id = null;
@@ -47,6 +49,8 @@ public static class StatutoryPlanData
         });
         return response!.Entry[2].Resource!.Id!;
     }
+
+    private static string Day(DateTime date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A document OID no other test uses.</summary>
     public static string NewDocumentOid() => $"1.2.246.10.23456789.10.{Random.Shared.Next(1, int.MaxValue)}.{Random.Shared.Next(1, int.MaxValue)}";
