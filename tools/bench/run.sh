@@ -168,6 +168,10 @@ timeout 300 dotnet "$bench_dll" validation --profiles "$repo_root/profiles" --re
 report_args=(--results "$results" --output "$output" --command "$command_line")
 [[ ! -s $extraction ]] || report_args+=(--extraction "$extraction")
 [[ ! -s $validation ]] || report_args+=(--validation "$validation")
+# The sections other measurements write at the end of the file (tools/bench/delivery.sh, the seed run) survive the rewrite.
+kept="$work/kept.md"
+if [[ -f $output ]]; then awk '/^## (Bridge delivery|Seed)$/ { keep = 1 } keep' "$output" >"$kept"; fi
 dotnet "$bench_dll" report "${report_args[@]}"
+if [[ -s $kept ]]; then { echo; cat "$kept"; } >>"$output"; fi
 log "done in $SECONDS s"
 exit "$status"
