@@ -170,7 +170,7 @@ report_args=(--results "$results" --output "$output" --command "$command_line")
 [[ ! -s $validation ]] || report_args+=(--validation "$validation")
 # The sections other measurements write at the end of the file (tools/bench/delivery.sh, the seed run) survive the rewrite.
 kept="$work/kept.md"
-if [[ -f $output ]]; then awk '/^## (Bridge delivery|Seed)$/ { keep = 1 } keep' "$output" >"$kept"; fi
+if [[ -f $output ]]; then awk '/^## (Bridge delivery|Seed|Search at scale)$/ { keep = 1 } keep' "$output" >"$kept"; fi
 dotnet "$bench_dll" report "${report_args[@]}"
 if [[ -s $kept ]]; then { echo; cat "$kept"; } >>"$output"; fi
 log "done in $SECONDS s"

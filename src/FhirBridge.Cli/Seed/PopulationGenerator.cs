@@ -149,7 +149,9 @@ public sealed class PopulationGenerator
     {
         var status = EpisodeStates[(index + random.Next(EpisodeStates.Length)) % EpisodeStates.Length];
         var start = Options.AsOf.AddDays(-random.Next(30, 420));
-        DateOnly? planned = status is EpisodeOfCare.EpisodeOfCareStatus.Active or EpisodeOfCare.EpisodeOfCareStatus.Onhold or EpisodeOfCare.EpisodeOfCareStatus.Finished
+        // An episode on hold was paused before its plan meeting: the plan rules create or activate plans only in active
+        // clientships, so a seeded on-hold episode with an open plan could not be written in one go.
+        DateOnly? planned = status is EpisodeOfCare.EpisodeOfCareStatus.Active or EpisodeOfCare.EpisodeOfCareStatus.Finished
             ? start.AddDays(random.Next(7, 15))
             : null;
         DateOnly? end = status is EpisodeOfCare.EpisodeOfCareStatus.Finished or EpisodeOfCare.EpisodeOfCareStatus.Cancelled

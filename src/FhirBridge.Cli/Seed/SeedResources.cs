@@ -186,7 +186,7 @@ internal sealed class SeedResources(SeedDirectory directory)
 
     private CarePlan Plan(SeedEpisode episode, DateOnly activated, ResourceReference subject, Extension link, string teamId, string manager)
     {
-        var active = episode.Status is EpisodeOfCare.EpisodeOfCareStatus.Active or EpisodeOfCare.EpisodeOfCareStatus.Onhold;
+        var active = episode.Status == EpisodeOfCare.EpisodeOfCareStatus.Active;
         var plan = new CarePlan
         {
             Id = episode.Id + "-plan",

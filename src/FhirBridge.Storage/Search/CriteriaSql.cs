@@ -16,6 +16,8 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
 
     private int _aliases;
 
+    private readonly HashSet<string> _driven = new(StringComparer.Ordinal);
+
     /// <summary>Appends <c>alias.type = @type AND NOT alias.deleted</c> and every criterion, ANDed.</summary>
     public void AppendMatch(string resourceType, IEnumerable<SearchCriterion> criteria, string alias)
     {
@@ -53,13 +55,16 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
 
         var table = IndexTable.For(key.Parameter);
         var i = NextAlias("s");
+        // "+ 0" and "|| ''" keep SQLite from answering MIN/MAX by walking the (param, value) index until it meets this
+        // resource's row — once per resource, a quadratic search (36 s instead of 0.1 s over 22 000 encounters); with them
+        // it looks the row up by (rid, param). PostgreSQL plans both alike.
         var value = key.Parameter.Type switch
         {
-            SearchParamType.Token => $"{i}.code",
-            SearchParamType.String => $"{i}.normalized",
-            SearchParamType.Date => key.Descending ? $"{i}.end_ticks" : $"{i}.start_ticks",
+            SearchParamType.Token => $"{i}.code || ''",
+            SearchParamType.String => $"{i}.normalized || ''",
+            SearchParamType.Date => key.Descending ? $"{i}.end_ticks + 0" : $"{i}.start_ticks + 0",
             SearchParamType.Reference => $"COALESCE({i}.target_type || '/' || {i}.target_id, {i}.url)",
-            _ => $"{i}.value",
+            _ => $"{i}.value + 0",
         };
         return $"(SELECT {(key.Descending ? "MAX" : "MIN")}({value}) FROM {table.Name} {i} WHERE {i}.rid = {alias}.rid AND {i}.param = {sql.Param(key.Parameter.Name)})";
     }
@@ -84,11 +89,18 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
 
     private string NextAlias(string prefix) => prefix + ++_aliases;
 
+    /// <summary>
+    /// The rid column of <paramref name="alias"/> for an "IN (subquery)" criterion: plain for the first one, "+rid" for the
+    /// others. SQLite would otherwise drive the search from every IN list at once (rid = ? AND rowid = ?), probing their
+    /// cross product: date=ge&amp;date=le over 22 000 encounters took 45 s instead of 0.1 s. The later lists filter instead.
+    /// </summary>
+    private string Rid(string alias) => _driven.Add(alias) ? $"{alias}.rid" : $"+{alias}.rid";
+
     private void AppendChain(ChainCriterion chain, string alias)
     {
         var x = NextAlias("c");
         var t = NextAlias("t");
-        sql.Append($"{alias}.rid IN (SELECT {x}.rid FROM idx_reference {x} JOIN resource {t} ON {t}.type = {x}.target_type AND {t}.id = {x}.target_id")
+        sql.Append($"{Rid(alias)} IN (SELECT {x}.rid FROM idx_reference {x} JOIN resource {t} ON {t}.type = {x}.target_type AND {t}.id = {x}.target_id")
             .Append($" WHERE {x}.param = ").AppendParam(chain.Reference.Name)
             .Append($" AND {x}.target_type = ").AppendParam(chain.TargetType)
             .Append($" AND NOT {t}.deleted AND ");
@@ -131,7 +143,8 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
 
         var table = IndexTable.For(criterion.Parameter);
         var i = NextAlias("i");
-        sql.Append($"{alias}.rid IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(" AND ");
+        var rid = criterion.Modifier == SearchModifier.Not ? alias + ".rid" : Rid(alias);
+        sql.Append($"{rid} IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(" AND ");
         AppendValues(criterion, value => AppendIndexValue(criterion, table, value, i));
         sql.Append(")");
     }
@@ -152,7 +165,7 @@ internal sealed class CriteriaSql(SqlText sql, DateTimeOffset now)
         var table = IndexTable.For(criterion.Parameter);
         var i = NextAlias("i");
         sql.Append(missing ? "NOT " : string.Empty)
-            .Append($"{alias}.rid IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(")");
+            .Append($"{(missing ? alias + ".rid" : Rid(alias))} IN (SELECT {i}.rid FROM {table.Name} {i} WHERE {i}.param = ").AppendParam(criterion.Parameter.Name).Append(")");
     }
 
     private void AppendValues(ParameterCriterion criterion, Action<SearchValue> appendOne)
