@@ -296,9 +296,11 @@ public abstract partial class FhirApiTests
 
     private static DataType Value(Parameters parameters, string name) => parameters.Parameter.Single(p => p.Name == name).Value!;
 
-    private async Task<IReadOnlyList<AuditEvent>> SearchLogAsync(string query)
+    private Task<IReadOnlyList<AuditEvent>> SearchLogAsync(string query) => SearchLogAsync(Compliance, query);
+
+    private static async Task<IReadOnlyList<AuditEvent>> SearchLogAsync(HttpClient compliance, string query)
     {
-        using var response = await Compliance.GetAsync($"/fhir/AuditEvent?{query}");
+        using var response = await compliance.GetAsync($"/fhir/AuditEvent?{query}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await FhirTest.ReadAsync<Bundle>(response)).Entry.Select(e => (AuditEvent)e.Resource!).ToList();
     }

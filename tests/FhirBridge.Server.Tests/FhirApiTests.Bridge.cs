@@ -249,6 +249,47 @@ public abstract partial class FhirApiTests
     }
 
     [Fact]
+    public async Task Delivery_OfAServerProcessKilledMidPush_IsCompletedOnceByTheRestartedProcess()
+    {
+        await using var fake = await FakeFhirSystem.StartAsync(FakeSystemKind.Ehr);
+        var settings = await FreshDatabaseSettingsAsync();
+        settings["Bridge:Delivery:AttemptTimeout"] = "00:00:04";
+        settings["Bridge:Delivery:HttpRetries"] = "0";
+        settings["Bridge:Delivery:Lease"] = "00:00:05";
+        var oid = NewOid();
+        var adminToken = TestTokens.For(CallerRole.Administrator, TestTokens.Organization, BridgeAdminUser, "user/*.cruds");
+        string patient;
+        string planId;
+        string endpointId;
+        using (var first = await ServerProcess.StartAsync(settings))
+        {
+            using var admin = first.CreateClient(adminToken);
+            endpointId = await RegisterAsync(admin, fake, oid, null);
+            var system = first.CreateFhirClient();
+            patient = (await system.CreateAsync(FhirTest.Patient("Tapettu prosessi")))!.Id!;
+            await system.CreateAsync(DisclosureConsent(patient, oid, Consent.ConsentProvisionType.Permit));
+            await fake.WaitForDeliveriesAsync(1, DeliveryWait);
+
+            // The plan's push reaches the fake, which holds it unanswered; the process is killed (SIGKILL) while it waits.
+            fake.Faults.HangNext(1);
+            planId = (await system.CreateAsync(NewPlan(patient)))!.Id!;
+            await WaitForAsync(admin, endpointId, rows => rows.Any(r => IsInFlight(r, planId)) && fake.Faults.Snapshot().HangNext == 0);
+            first.Kill();
+        }
+
+        Assert.Empty(fake.ReceivedFor("CarePlan", planId));
+        using var second = await ServerProcess.StartAsync(settings);
+        using var secondAdmin = second.CreateClient(adminToken);
+        var rows = await WaitForAsync(secondAdmin, endpointId, rows => rows.Count == 2 && rows.All(r => Part(r, "status") == "done"));
+        Assert.Equal("2", Part(rows.Single(r => Part(r, "resource") == $"CarePlan/{planId}/_history/1"), "attempts"));
+        Assert.Equal("1", Assert.Single(fake.ReceivedFor("CarePlan", planId), r => r.InEffect).VersionId);
+        using var compliance = second.CreateClient(TestTokens.For(CallerRole.ComplianceOfficer, TestTokens.Organization, ComplianceUser, "user/AuditEvent.rs"));
+        var disclosures = await SearchLogAsync(compliance, $"patient={patient}&type=disclosure&organization=urn:oid:{oid}");
+        Assert.Equal(2, disclosures.Count);
+        Assert.Single(disclosures, d => d.Entity.Any(e => e.What?.Reference == $"CarePlan/{planId}/_history/1"));
+    }
+
+    [Fact]
     public async Task TwoServersOnOneDatabase_DeliverEachVersionOnce_WithOneDisclosureEach()
     {
         await using var fake = await FakeFhirSystem.StartAsync(FakeSystemKind.Ehr);
