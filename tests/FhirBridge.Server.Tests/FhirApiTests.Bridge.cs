@@ -449,29 +449,8 @@ public abstract partial class FhirApiTests
         Title = "Yhteinen suunnitelma",
     };
 
-    private static Consent DisclosureConsent(string patient, string organization, Consent.ConsentProvisionType type) => new()
-    {
-        Status = Consent.ConsentState.Active,
-        Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
-        Category = [new CodeableConcept("http://loinc.org", "59284-0")],
-        Patient = new ResourceReference($"Patient/{patient}"),
-        PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN"),
-        Provision = new Consent.provisionComponent
-        {
-            Type = type,
-            Period = new Period { Start = "2026-01-01", End = "2099-12-31" },
-            Actor =
-            [
-                new Consent.provisionActorComponent
-                {
-                    Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP"),
-                    Reference = new ResourceReference { Identifier = new Identifier { System = "urn:oid:" + organization } },
-                },
-            ],
-            Class = [new Coding(PatientCompartment.DataClassSystem, "plan")],
-            Purpose = [new Coding(Caller.PurposeOfUseSystem, "CAREMGT")],
-        },
-    };
+    private static Consent DisclosureConsent(string patient, string organization, Consent.ConsentProvisionType type) =>
+        JointClientScenario.ConsentFor(new ResourceReference($"Patient/{patient}"), organization, type);
 
     private static string NewOid() => $"1.2.246.10.9{Random.Shared.Next(1_000_000, 9_999_999)}";
 

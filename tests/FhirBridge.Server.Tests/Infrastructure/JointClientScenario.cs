@@ -113,7 +113,8 @@ public sealed class JointClientScenario
         return (practitioner.Id!, $"PractitionerRole/{role!.Id}");
     }
 
-    private static Consent ConsentFor(ResourceReference patient, string organization, Consent.ConsentProvisionType type) => new()
+    /// <summary>An active DisclosureConsent of <paramref name="patient"/> naming <paramref name="organization"/> (bare OID) for plan data and care management.</summary>
+    public static Consent ConsentFor(ResourceReference patient, string organization, Consent.ConsentProvisionType type) => new()
     {
         Status = Hl7.Fhir.Model.Consent.ConsentState.Active,
         Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
