@@ -8,9 +8,10 @@ namespace FhirBridge.Server.Http;
 /// <summary>
 /// The one place errors become responses: negotiates the response format, maps <see cref="FhirException"/>,
 /// <see cref="BadHttpRequestException"/> and anything unexpected (500, logged) to an OperationOutcome, and gives
-/// routing's bodiless 404/405 an OperationOutcome too.
+/// routing's bodiless 404/405 an OperationOutcome too. In Development a 500 names the exception (type and message), so a
+/// failing test shows the cause; elsewhere it says nothing about the server's internals.
 /// </summary>
-internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorMiddleware> logger)
+internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorMiddleware> logger, IHostEnvironment environment)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -41,7 +42,10 @@ internal sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErro
         catch (Exception e)
         {
             logger.LogError(e, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
-            await WriteAsync(http, HttpStatusCode.InternalServerError, Outcome(OperationOutcome.IssueType.Exception, "An unexpected server error occurred."));
+            var message = environment.IsDevelopment()
+                ? $"An unexpected server error occurred ({e.GetType().Name}: {e.Message})."
+                : "An unexpected server error occurred.";
+            await WriteAsync(http, HttpStatusCode.InternalServerError, Outcome(OperationOutcome.IssueType.Exception, message));
         }
     }
 
