@@ -50,7 +50,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "fhirbridge-pg-" + Guid.NewGuid().ToString("N"));
         CreateWorldWritable(root);
         CreateWorldWritable(Path.Combine(root, "socket"));
-        var server = new PostgresServer(root, binDirectory, PostgresProcess.FreePort());
+        var server = new PostgresServer(root, binDirectory, LoopbackPorts.Free());
         try
         {
             await server.RunAsync("initdb", "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync");

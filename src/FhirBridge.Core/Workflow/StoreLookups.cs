@@ -30,17 +30,7 @@ internal sealed class StoreLookups(ISearchQueryParser parser)
         var type = ModelInfo.GetFhirTypeNameForType(typeof(T))!;
         var query = parser.Parse(type, parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)).ToList(), strict: true, baseUrl: null).Query
             with { Count = PageSize };
-        var all = new List<T>();
-        while (true)
-        {
-            var page = await session.SearchAsync(query, cancellationToken);
-            all.AddRange(page.Matches.Where(m => m.Json is not null).Select(m => (T)FhirSerializer.ParseJson(m.Json!)));
-            if (page.NextPageToken is null)
-            {
-                return all;
-            }
-
-            query = query with { PageToken = page.NextPageToken };
-        }
+        var stored = await session.SearchAllAsync(query, cancellationToken);
+        return stored.Select(m => (T)FhirSerializer.ParseJson(m.Json!)).ToList();
     }
 }

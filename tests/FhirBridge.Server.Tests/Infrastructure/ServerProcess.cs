@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Hl7.Fhir.Rest;
 
@@ -32,7 +31,7 @@ public sealed class ServerProcess : IDisposable
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var dll = ServerDll();
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var baseUrl = $"http://127.0.0.1:{FhirBridge.Testing.LoopbackPorts.Free()}";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -170,12 +169,5 @@ public sealed class ServerProcess : IDisposable
         }
 
         throw new FileNotFoundException($"No src/FhirBridge.Server/bin/{configuration}/{framework}/FhirBridge.Server.dll above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
